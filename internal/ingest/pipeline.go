@@ -1,0 +1,610 @@
+package ingest
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rivetcdp/rivet/internal/eventlog"
+	"github.com/rivetcdp/rivet/internal/store"
+)
+
+// FsyncPolicy says when a request is acknowledged.
+type FsyncPolicy string
+
+const (
+	// FsyncAlways acknowledges only after the group's fsync (the default):
+	// no acknowledged event is lost by a crash or power loss.
+	FsyncAlways FsyncPolicy = "always"
+	// FsyncInterval acknowledges once written to the OS and fsyncs every
+	// FsyncInterval: safe against a process crash, not against power loss.
+	FsyncInterval FsyncPolicy = "interval"
+)
+
+// Config tunes the pipeline.
+type Config struct {
+	Partitions       int           // hash partitions of the log (default 16)
+	DedupeWindow     time.Duration // how long a messageId is remembered (default 24h)
+	MaxInflightBytes int64         // above this, Submit answers ErrOverloaded (default 64 MiB)
+	Fsync            FsyncPolicy
+	FsyncInterval    time.Duration // for FsyncInterval (default 50ms)
+}
+
+func (c Config) withDefaults() Config {
+	if c.Partitions <= 0 {
+		c.Partitions = 16
+	}
+	if c.DedupeWindow <= 0 {
+		c.DedupeWindow = 24 * time.Hour
+	}
+	if c.MaxInflightBytes <= 0 {
+		c.MaxInflightBytes = 64 << 20
+	}
+	if c.Fsync == "" {
+		c.Fsync = FsyncAlways
+	}
+	if c.FsyncInterval <= 0 {
+		c.FsyncInterval = 50 * time.Millisecond
+	}
+	return c
+}
+
+// Errors Submit returns.
+var (
+	ErrOverloaded  = errors.New("ingest: overloaded")
+	ErrUnavailable = errors.New("ingest: not accepting events")
+)
+
+// Submission is what one request contributes to the log.
+type Submission struct {
+	Workspace  string
+	Source     string
+	ReceivedAt time.Time
+	Events     []Event
+	Rejected   []Rejected
+}
+
+// Result says what happened to a submission's events.
+type Result struct {
+	Accepted    int
+	Duplicates  int
+	Quarantined int
+}
+
+type request struct {
+	sub   *Submission
+	size  int64
+	res   Result
+	err   error
+	done  chan struct{}
+	wrote int // records this request added to its group
+}
+
+// written is what the indexer needs of one appended record.
+type written struct {
+	kind       eventlog.Kind
+	offset     int64
+	receivedAt int64
+	ws, src    string
+	msgID      string
+	userID     string
+	anonID     string
+}
+
+type group struct {
+	reqs []*request
+	recs []written
+	end  int64
+	err  error
+}
+
+// Pipeline turns submissions into durable, deduplicated log records and keeps
+// the store's indexes (dedupe, by source, by identifier, quarantine) current.
+//
+// Three goroutines, each owning one step: the writer dedupes and writes a
+// group of requests, the syncer fsyncs (covering every group written since its
+// last fsync) and acknowledges, the indexer commits the group's index entries.
+// The writer consults `pending` for records not yet indexed; the indexer
+// deletes from pending only after its batch is visible in the store, so a
+// messageId is always found in one or the other.
+type Pipeline struct {
+	cfg     Config
+	log     *eventlog.Log
+	db      *store.DB
+	logger  *slog.Logger
+	metrics *Metrics
+
+	mu      sync.RWMutex // guards closed against sends on queue
+	closed  bool
+	queue   chan *request
+	syncq   chan *group
+	indexq  chan []*group
+	stopped chan struct{}
+
+	pendingMu sync.Mutex
+	pending   map[string]int64 // source\x00messageId -> receivedAt, written but not indexed
+
+	wg       *sync.WaitGroup
+	inflight atomic.Int64
+	failed   atomic.Pointer[error]
+	now      func() time.Time
+}
+
+// NewPipeline builds a pipeline on an open log and store. Call Recover, then Start.
+func NewPipeline(cfg Config, log *eventlog.Log, db *store.DB, logger *slog.Logger, m *Metrics) *Pipeline {
+	return &Pipeline{
+		cfg: cfg.withDefaults(), log: log, db: db, logger: logger, metrics: m,
+		queue:   make(chan *request, 4096),
+		syncq:   make(chan *group, 64),
+		indexq:  make(chan []*group, 64),
+		stopped: make(chan struct{}),
+		pending: make(map[string]int64),
+		now:     time.Now,
+	}
+}
+
+// Partition is the log partition of an event: a hash of the workspace and the
+// person's first identifier, so that one person's events keep their order.
+func Partition(workspace, userID, anonymousID string, partitions int) uint16 {
+	h := fnv.New32a()
+	h.Write([]byte(workspace))
+	h.Write([]byte{0})
+	if userID != "" {
+		h.Write([]byte(userID))
+	} else {
+		h.Write([]byte(anonymousID))
+	}
+	return uint16(h.Sum32() % uint32(partitions))
+}
+
+// Recover indexes records that reached the log but not the store before the
+// last stop (a crash leaves at most a few groups behind), so that dedupe and
+// listings are complete before the first request.
+func (p *Pipeline) Recover() error {
+	from := int64(0)
+	if v, err := p.db.Get(store.KeyIndexed); err == nil && len(v) == 8 {
+		from = int64(binary.BigEndian.Uint64(v))
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	g := &group{}
+	n := 0
+	flush := func(end int64) error {
+		g.end = end
+		if err := p.index([]*group{g}); err != nil {
+			return err
+		}
+		g = &group{}
+		return nil
+	}
+	err := p.log.Scan(from, func(off int64, payload []byte) error {
+		r, err := eventlog.Decode(payload)
+		if err != nil {
+			return fmt.Errorf("recover: record at %d: %w", off, err)
+		}
+		g.recs = append(g.recs, written{kind: r.Kind, offset: off, receivedAt: r.ReceivedAt, ws: r.Workspace, src: r.Source, msgID: r.MessageID, userID: r.UserID, anonID: r.AnonymousID})
+		n++
+		if len(g.recs) >= 10000 {
+			return flush(off + eventlog.FrameSize(payload))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := flush(p.log.Durable()); err != nil {
+		return err
+	}
+	if n > 0 {
+		p.logger.Info("recovered log tail into indexes", "records", n, "from_offset", from)
+	}
+	return nil
+}
+
+// Start runs the pipeline's goroutines until Close.
+func (p *Pipeline) Start() {
+	var wg sync.WaitGroup
+	wg.Add(4)
+	go func() { defer wg.Done(); p.writer() }()
+	go func() { defer wg.Done(); p.syncer() }()
+	go func() { defer wg.Done(); p.indexer() }()
+	sweepStop := make(chan struct{})
+	go func() { defer wg.Done(); p.sweeper(sweepStop) }()
+	go func() {
+		<-p.stopped
+		close(sweepStop)
+	}()
+	p.wg = &wg
+}
+
+// Close stops accepting, finishes every queued request and waits for the
+// goroutines to stop. The log and store stay open for the caller to close.
+func (p *Pipeline) Close() {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.queue)
+	}
+	p.mu.Unlock()
+	if p.wg != nil {
+		p.wg.Wait()
+	}
+}
+
+// Submit appends a submission and waits until it is durable (per policy).
+func (p *Pipeline) Submit(ctx context.Context, sub *Submission) (Result, error) {
+	if errp := p.failed.Load(); errp != nil {
+		return Result{}, ErrUnavailable
+	}
+	var size int64
+	for _, e := range sub.Events {
+		size += int64(len(e.Body)) + 128
+	}
+	for _, r := range sub.Rejected {
+		size += int64(len(r.Raw)) + 256
+	}
+	if p.inflight.Add(size) > p.cfg.MaxInflightBytes && size < p.cfg.MaxInflightBytes {
+		p.inflight.Add(-size)
+		return Result{}, ErrOverloaded
+	}
+	req := &request{sub: sub, size: size, done: make(chan struct{})}
+	p.mu.RLock()
+	if p.closed {
+		p.mu.RUnlock()
+		p.inflight.Add(-size)
+		return Result{}, ErrUnavailable
+	}
+	select {
+	case p.queue <- req:
+		p.mu.RUnlock()
+	default:
+		p.mu.RUnlock()
+		p.inflight.Add(-size)
+		return Result{}, ErrOverloaded
+	}
+	select {
+	case <-req.done:
+		return req.res, req.err
+	case <-ctx.Done():
+		// The request stays queued and will be written; the client is gone.
+		return Result{}, ctx.Err()
+	}
+}
+
+// Inflight is the number of bytes accepted but not yet acknowledged.
+func (p *Pipeline) Inflight() int64 { return p.inflight.Load() }
+
+func dedupeKey(src, msgID string) string { return src + "\x00" + msgID }
+
+func (p *Pipeline) bucket(t int64) uint32 {
+	return uint32(t / int64(p.cfg.DedupeWindow))
+}
+
+// seen reports whether msgID was accepted for src within the dedupe window.
+// Called with pendingMu held.
+func (p *Pipeline) seen(key []byte, src, msgID string, now int64) (bool, error) {
+	if _, ok := p.pending[dedupeKey(src, msgID)]; ok {
+		return true, nil
+	}
+	b := p.bucket(now)
+	for _, bk := range [2]uint32{b, b - 1} {
+		key = store.DedupeKey(key[:0], bk, src, msgID)
+		v, err := p.db.Get(key)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if len(v) >= 8 && now-int64(binary.BigEndian.Uint64(v)) < int64(p.cfg.DedupeWindow) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (p *Pipeline) fail(err error) {
+	if p.failed.CompareAndSwap(nil, &err) {
+		p.logger.Error("event log failed; refusing new events", "err", err)
+	}
+}
+
+// Healthy reports whether the log can take writes.
+func (p *Pipeline) Healthy() error {
+	if errp := p.failed.Load(); errp != nil {
+		return *errp
+	}
+	return nil
+}
+
+const maxGroupRequests = 512
+
+func (p *Pipeline) writer() {
+	defer close(p.syncq)
+	var payloads [][]byte
+	var offsets []int64
+	var buf []byte
+	var key []byte
+	for first := range p.queue {
+		reqs := []*request{first}
+	drain:
+		for len(reqs) < maxGroupRequests {
+			select {
+			case r, ok := <-p.queue:
+				if !ok {
+					break drain
+				}
+				reqs = append(reqs, r)
+			default:
+				break drain
+			}
+		}
+		g := &group{reqs: reqs}
+		if errp := p.failed.Load(); errp != nil {
+			g.err = ErrUnavailable
+			p.syncq <- g
+			continue
+		}
+		payloads, buf = payloads[:0], buf[:0]
+		p.pendingMu.Lock()
+		for _, req := range reqs {
+			sub := req.sub
+			now := sub.ReceivedAt.UnixNano()
+			for i := range sub.Events {
+				e := &sub.Events[i]
+				dup, err := p.seen(key, sub.Source, e.MessageID, now)
+				if err != nil {
+					g.err = err
+					break
+				}
+				if dup {
+					req.res.Duplicates++
+					continue
+				}
+				p.pending[dedupeKey(sub.Source, e.MessageID)] = now
+				rec := eventlog.Record{Kind: eventlog.KindEvent, Partition: Partition(sub.Workspace, e.UserID, e.AnonymousID, p.cfg.Partitions),
+					ReceivedAt: now, Workspace: sub.Workspace, Source: sub.Source, MessageID: e.MessageID, UserID: e.UserID, AnonymousID: e.AnonymousID, Body: e.Body}
+				start := len(buf)
+				buf = rec.AppendEncode(buf)
+				payloads = append(payloads, buf[start:len(buf):len(buf)])
+				g.recs = append(g.recs, written{kind: eventlog.KindEvent, receivedAt: now, ws: sub.Workspace, src: sub.Source, msgID: e.MessageID, userID: e.UserID, anonID: e.AnonymousID})
+				req.res.Accepted++
+			}
+			for _, rj := range sub.Rejected {
+				rec := eventlog.Record{Kind: eventlog.KindQuarantine, ReceivedAt: now, Workspace: sub.Workspace, Source: sub.Source, Body: quarantineBody(rj)}
+				start := len(buf)
+				buf = rec.AppendEncode(buf)
+				payloads = append(payloads, buf[start:len(buf):len(buf)])
+				g.recs = append(g.recs, written{kind: eventlog.KindQuarantine, receivedAt: now, ws: sub.Workspace, src: sub.Source})
+				req.res.Quarantined++
+			}
+		}
+		p.pendingMu.Unlock()
+		if g.err == nil && len(payloads) > 0 {
+			var end int64
+			var err error
+			offsets, end, err = p.log.Write(payloads, offsets[:0])
+			if err != nil {
+				g.err = err
+				p.fail(err)
+			} else {
+				for i := range g.recs {
+					g.recs[i].offset = offsets[i]
+				}
+				g.end = end
+			}
+		}
+		if g.err != nil {
+			p.forget(g.recs)
+		}
+		p.syncq <- g
+	}
+}
+
+func (p *Pipeline) syncer() {
+	defer close(p.indexq)
+	lastSync := time.Now()
+	var ticker *time.Ticker
+	var tick <-chan time.Time
+	if p.cfg.Fsync == FsyncInterval {
+		ticker = time.NewTicker(p.cfg.FsyncInterval)
+		defer ticker.Stop()
+		tick = ticker.C
+	}
+	for {
+		var g *group
+		var ok bool
+		select {
+		case g, ok = <-p.syncq:
+		case <-tick:
+			if err := p.log.Sync(p.logWritten()); err != nil {
+				p.fail(err)
+			}
+			lastSync = time.Now()
+			continue
+		}
+		if !ok {
+			if err := p.log.Sync(p.logWritten()); err != nil {
+				p.fail(err)
+			}
+			return
+		}
+		groups := []*group{g}
+	drain:
+		for {
+			select {
+			case g2, ok := <-p.syncq:
+				if !ok {
+					break drain
+				}
+				groups = append(groups, g2)
+			default:
+				break drain
+			}
+		}
+		end := int64(0)
+		for _, g := range groups {
+			end = max(end, g.end)
+		}
+		var syncErr error
+		if end > 0 && (p.cfg.Fsync == FsyncAlways || time.Since(lastSync) >= p.cfg.FsyncInterval) {
+			start := time.Now()
+			syncErr = p.log.Sync(end)
+			p.metrics.FsyncSeconds.Observe(time.Since(start).Seconds())
+			lastSync = time.Now()
+			if syncErr != nil {
+				p.fail(syncErr)
+			}
+		}
+		var toIndex []*group
+		for _, g := range groups {
+			err := g.err
+			if err == nil {
+				err = syncErr
+			}
+			for _, req := range g.reqs {
+				if err != nil {
+					req.err = err
+					req.res = Result{}
+				} else {
+					p.metrics.observe(req.res)
+				}
+				p.inflight.Add(-req.size)
+				close(req.done)
+			}
+			if err == nil && len(g.recs) > 0 {
+				toIndex = append(toIndex, g)
+			}
+		}
+		p.metrics.GroupRequests.Observe(float64(len(groups)))
+		if len(toIndex) > 0 {
+			p.indexq <- toIndex
+		}
+	}
+}
+
+func (p *Pipeline) logWritten() int64 { return p.log.Written() }
+
+func (p *Pipeline) indexer() {
+	defer close(p.stopped)
+	for gs := range p.indexq {
+	drain:
+		for len(gs) < 64 {
+			select {
+			case more, ok := <-p.indexq:
+				if !ok {
+					break drain
+				}
+				gs = append(gs, more...)
+			default:
+				break drain
+			}
+		}
+		if err := p.index(gs); err != nil {
+			p.fail(fmt.Errorf("index: %w", err))
+		}
+	}
+}
+
+// index writes the index entries of groups and advances meta/indexed. The
+// store write is not fsync'd: after a crash, Recover redoes it from the log.
+func (p *Pipeline) index(gs []*group) error {
+	b := p.db.NewBatch()
+	defer b.Close()
+	var end int64
+	var val [16]byte
+	var key []byte
+	for _, g := range gs {
+		end = max(end, g.end)
+		for _, r := range g.recs {
+			switch r.kind {
+			case eventlog.KindEvent:
+				binary.BigEndian.PutUint64(val[:8], uint64(r.receivedAt))
+				binary.BigEndian.PutUint64(val[8:], uint64(r.offset))
+				key = store.DedupeKey(key[:0], p.bucket(r.receivedAt), r.src, r.msgID)
+				b.Set(key, val[:])
+				b.Set(store.SourceEventKey(r.src, r.offset), nil)
+				if r.userID != "" {
+					b.Set(store.IdentEventKey(r.ws, 'u', r.userID, r.offset), nil)
+				}
+				if r.anonID != "" {
+					b.Set(store.IdentEventKey(r.ws, 'a', r.anonID, r.offset), nil)
+				}
+			case eventlog.KindQuarantine:
+				b.Set(store.QuarantineKey(r.src, r.offset), nil)
+			}
+		}
+	}
+	if end > 0 {
+		var e [8]byte
+		binary.BigEndian.PutUint64(e[:], uint64(end))
+		b.Set(store.KeyIndexed, e[:])
+	}
+	if err := b.Commit(false); err != nil {
+		return err
+	}
+	for _, g := range gs {
+		p.forget(g.recs)
+	}
+	return nil
+}
+
+// forget drops records from pending: they are indexed, or were never written.
+func (p *Pipeline) forget(recs []written) {
+	p.pendingMu.Lock()
+	for _, r := range recs {
+		if r.kind == eventlog.KindEvent {
+			delete(p.pending, dedupeKey(r.src, r.msgID))
+		}
+	}
+	p.pendingMu.Unlock()
+}
+
+// sweeper drops dedupe buckets that fell out of the window.
+func (p *Pipeline) sweeper(stop <-chan struct{}) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if b := p.bucket(p.now().UnixNano()); b >= 2 {
+			batch := p.db.NewBatch()
+			batch.DeleteRange(store.PrefixDedupe, store.DedupeBucketPrefix(b-1))
+			if err := batch.Commit(false); err != nil {
+				p.logger.Warn("dedupe sweep failed", "err", err)
+			}
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// QuarantineEntry is the stored form of rejected input.
+type QuarantineEntry struct {
+	Index     int    `json:"index"`
+	Code      Code   `json:"code"`
+	Message   string `json:"message"`
+	Raw       string `json:"raw,omitempty"`
+	RawBase64 string `json:"raw_base64,omitempty"`
+}
+
+func quarantineBody(r Rejected) []byte {
+	q := QuarantineEntry{Index: r.Index, Code: r.Code, Message: r.Message}
+	if utf8.Valid(r.Raw) {
+		q.Raw = string(r.Raw)
+	} else {
+		q.RawBase64 = base64.StdEncoding.EncodeToString(r.Raw)
+	}
+	b, _ := json.Marshal(q)
+	return b
+}

@@ -1,0 +1,101 @@
+package ingest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rivetcdp/rivet/internal/eventlog"
+	"github.com/rivetcdp/rivet/internal/store"
+)
+
+// Reader lists what the log holds, newest first, through the store's indexes.
+type Reader struct {
+	Log *eventlog.Log
+	DB  *store.DB
+}
+
+// Listed is one record as the API shows it.
+type Listed struct {
+	Offset     int64           `json:"offset"`
+	Source     string          `json:"source_id"`
+	Partition  int             `json:"partition"`
+	ReceivedAt time.Time       `json:"received_at"`
+	Event      json.RawMessage `json:"event,omitempty"`
+	Quarantine json.RawMessage `json:"quarantine,omitempty"`
+}
+
+// Page is a page of records and the cursor of the next (older) page.
+type Page struct {
+	Items      []Listed `json:"items"`
+	NextCursor string   `json:"next_cursor,omitempty"`
+}
+
+// ErrBadCursor is returned for a cursor this API did not issue.
+var ErrBadCursor = fmt.Errorf("invalid cursor")
+
+// BySource lists a source's events.
+func (r *Reader) BySource(srcID, cursor string, limit int) (Page, error) {
+	return r.list(store.SourceEventsPrefix(srcID), cursor, limit)
+}
+
+// Quarantined lists a source's quarantined input.
+func (r *Reader) Quarantined(srcID, cursor string, limit int) (Page, error) {
+	return r.list(store.QuarantinePrefix(srcID), cursor, limit)
+}
+
+// ByIdentifier lists a workspace's events carrying a userId (typ 'u') or anonymousId (typ 'a').
+func (r *Reader) ByIdentifier(wsID string, typ byte, id, cursor string, limit int) (Page, error) {
+	return r.list(store.IdentEventsPrefix(wsID, typ, id), cursor, limit)
+}
+
+func (r *Reader) list(prefix []byte, cursor string, limit int) (Page, error) {
+	var from []byte
+	if cursor != "" {
+		off, err := strconv.ParseInt(cursor, 10, 64)
+		if err != nil || off <= 0 {
+			return Page{}, ErrBadCursor
+		}
+		// The cursor is the offset of the last item shown; continue below it.
+		from = store.SourceEventKeyFromPrefix(prefix, off-1)
+	}
+	var offs []int64
+	more := false
+	err := r.DB.Iterate(prefix, from, true, func(k, _ []byte) bool {
+		if len(k) != len(prefix)+8 {
+			return true // a longer identifier sharing this prefix
+		}
+		if len(offs) == limit {
+			more = true
+			return false
+		}
+		offs = append(offs, store.OffsetSuffix(k))
+		return true
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Items: make([]Listed, 0, len(offs))}
+	for _, off := range offs {
+		payload, err := r.Log.ReadAt(off)
+		if err != nil {
+			return Page{}, fmt.Errorf("read event at %d: %w", off, err)
+		}
+		rec, err := eventlog.Decode(payload)
+		if err != nil {
+			return Page{}, fmt.Errorf("decode event at %d: %w", off, err)
+		}
+		l := Listed{Offset: off, Source: rec.Source, Partition: int(rec.Partition), ReceivedAt: time.Unix(0, rec.ReceivedAt).UTC()}
+		if rec.Kind == eventlog.KindQuarantine {
+			l.Quarantine = rec.Body
+		} else {
+			l.Event = rec.Body
+		}
+		page.Items = append(page.Items, l)
+	}
+	if more && len(offs) > 0 {
+		page.NextCursor = strconv.FormatInt(offs[len(offs)-1], 10)
+	}
+	return page, nil
+}

@@ -1,0 +1,105 @@
+package store
+
+import "encoding/binary"
+
+// Key layout of the embedded store. Every key Rivet writes is built here.
+//
+//	meta/<name>                          store metadata (e.g. meta/indexed: log offset indexed so far)
+//	ws/<wsID>                            workspace JSON
+//	wsn/<name>                           workspace name -> wsID
+//	src/<srcID>                          source JSON
+//	srcn/<wsID>\x00<name>                source name -> srcID
+//	key/<sha256 of secret>               API key JSON (secrets are never stored)
+//	kid/<keyID>                          key id -> sha256 (for revocation by id)
+//	dd/<bucket u32><srcID>\x00<msgID>    dedupe: receivedAt u64 | offset u64
+//	xs/<srcID>\x00<offset u64>           events of a source, by log offset
+//	xq/<srcID>\x00<offset u64>           quarantined input of a source, by log offset
+//	xi/<wsID>\x00<type><len><id><offset> events of an identifier (type 'u' userId, 'a' anonymousId)
+//
+// Offsets and buckets are big-endian so that byte order is numeric order:
+// iterating a prefix backwards lists newest first.
+var (
+	PrefixWorkspace     = []byte("ws/")
+	PrefixWorkspaceName = []byte("wsn/")
+	PrefixSource        = []byte("src/")
+	PrefixSourceName    = []byte("srcn/")
+	PrefixKey           = []byte("key/")
+	PrefixKeyID         = []byte("kid/")
+	PrefixDedupe        = []byte("dd/")
+	PrefixSourceEvents  = []byte("xs/")
+	PrefixQuarantine    = []byte("xq/")
+	PrefixIdentEvents   = []byte("xi/")
+	KeyIndexed          = []byte("meta/indexed")
+	KeyPartitions       = []byte("meta/partitions")
+)
+
+func join(prefix []byte, parts ...string) []byte {
+	n := len(prefix)
+	for _, p := range parts {
+		n += len(p) + 1
+	}
+	k := make([]byte, 0, n)
+	k = append(k, prefix...)
+	for i, p := range parts {
+		if i > 0 {
+			k = append(k, 0)
+		}
+		k = append(k, p...)
+	}
+	return k
+}
+
+func WorkspaceKey(id string) []byte          { return join(PrefixWorkspace, id) }
+func WorkspaceNameKey(name string) []byte    { return join(PrefixWorkspaceName, name) }
+func SourceKey(id string) []byte             { return join(PrefixSource, id) }
+func SourceNameKey(wsID, name string) []byte { return join(PrefixSourceName, wsID, name) }
+func APIKeyKey(hash string) []byte           { return join(PrefixKey, hash) }
+func APIKeyIDKey(id string) []byte           { return join(PrefixKeyID, id) }
+func SourceEventsPrefix(srcID string) []byte { return join(PrefixSourceEvents, srcID, "") }
+func QuarantinePrefix(srcID string) []byte   { return join(PrefixQuarantine, srcID, "") }
+func SourceEventKey(srcID string, off int64) []byte {
+	return binary.BigEndian.AppendUint64(SourceEventsPrefix(srcID), uint64(off))
+}
+func QuarantineKey(srcID string, off int64) []byte {
+	return binary.BigEndian.AppendUint64(QuarantinePrefix(srcID), uint64(off))
+}
+
+// DedupeKey is the dedupe entry of a message id in a time bucket.
+func DedupeKey(dst []byte, bucket uint32, srcID, msgID string) []byte {
+	dst = append(dst, PrefixDedupe...)
+	dst = binary.BigEndian.AppendUint32(dst, bucket)
+	dst = append(dst, srcID...)
+	dst = append(dst, 0)
+	return append(dst, msgID...)
+}
+
+// DedupeBucketPrefix is the first key of a dedupe bucket.
+func DedupeBucketPrefix(bucket uint32) []byte {
+	return binary.BigEndian.AppendUint32(append([]byte(nil), PrefixDedupe...), bucket)
+}
+
+// IdentEventsPrefix is the prefix of one identifier's event index.
+func IdentEventsPrefix(wsID string, typ byte, id string) []byte {
+	k := join(PrefixIdentEvents, wsID, "")
+	k = append(k, typ)
+	k = binary.AppendUvarint(k, uint64(len(id)))
+	return append(k, id...)
+}
+
+// IdentEventKey indexes the event at off under an identifier.
+func IdentEventKey(wsID string, typ byte, id string, off int64) []byte {
+	return binary.BigEndian.AppendUint64(IdentEventsPrefix(wsID, typ, id), uint64(off))
+}
+
+// OffsetSuffix reads the trailing big-endian offset of an index key.
+func OffsetSuffix(key []byte) int64 {
+	if len(key) < 8 {
+		return -1
+	}
+	return int64(binary.BigEndian.Uint64(key[len(key)-8:]))
+}
+
+// SourceEventKeyFromPrefix appends an offset to any offset-suffixed index prefix.
+func SourceEventKeyFromPrefix(prefix []byte, off int64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), uint64(off))
+}
