@@ -252,7 +252,9 @@ func (p *Pipeline) Submit(ctx context.Context, sub *Submission) (Result, error) 
 	for _, r := range sub.Rejected {
 		size += int64(len(r.Raw)) + 256
 	}
-	if p.inflight.Add(size) > p.cfg.MaxInflightBytes && size < p.cfg.MaxInflightBytes {
+	// Over the limit, refuse (429) rather than queue without bound; a request
+	// larger than the whole limit still goes through when nothing else is in flight.
+	if n := p.inflight.Add(size); n > p.cfg.MaxInflightBytes && n > size {
 		p.inflight.Add(-size)
 		return Result{}, ErrOverloaded
 	}
