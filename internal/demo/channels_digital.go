@@ -181,7 +181,7 @@ func (g *gen) app() {
 		}
 		n := 1 + count(g.r, 2.5*p.activity)
 		for si, t := range g.times(n, d.From, d.Until, &onlineHours) {
-			g.appSession(t, &a, si == 0)
+			g.appSession(t, &a, si == 0, d.Until)
 		}
 	}
 }
@@ -202,11 +202,18 @@ func (g *gen) appEvent(typ string, a *appInstall) Event {
 	return ev
 }
 
-func (g *gen) appSession(t time.Time, a *appInstall, first bool) {
+// appSession stops at until: a sold handset's last session must not run
+// into the buyer's first, or the timing that separates them would lie.
+func (g *gen) appSession(t time.Time, a *appInstall, first bool, until time.Time) {
 	p := g.p
+	emit := func(t time.Time, ev Event, ns []string) {
+		if t.Before(until) {
+			g.emit(chApp, t, ev, ns)
+		}
+	}
 	ev := g.appEvent("track", a)
 	ev["event"], ev["properties"] = "Application Opened", map[string]any{"from_background": chance(g.r, 0.4)}
-	g.emit(chApp, t, ev, a.noise)
+	emit(t, ev, a.noise)
 	odds := 0.25
 	if first {
 		odds = 0.6
@@ -218,7 +225,7 @@ func (g *gen) appSession(t time.Time, a *appInstall, first bool) {
 		ev := g.appEvent("identify", a)
 		ph, ns := g.phoneOf(append([]string(nil), a.noise...), 0, 0)
 		ev["traits"] = map[string]any{"phone": ph}
-		g.emit(chApp, t, ev, ns)
+		emit(t, ev, ns)
 	}
 	screens := 1 + min(20, count(g.r, 3))
 	for range screens {
@@ -226,18 +233,18 @@ func (g *gen) appSession(t time.Time, a *appInstall, first bool) {
 		name := oneOf(g.r, appScreens)
 		ev := g.appEvent("screen", a)
 		ev["name"] = name
-		g.emit(chApp, t, ev, a.noise)
+		emit(t, ev, a.noise)
 		if name != "商品详情" {
 			continue
 		}
 		pr := &catalog[g.r.IntN(len(catalog))]
 		ev = g.appEvent("track", a)
 		ev["event"], ev["properties"] = "Product Viewed", g.productProps(pr, 1)
-		g.emit(chApp, t.Add(secs(0.5)), ev, a.noise)
+		emit(t.Add(secs(0.5)), ev, a.noise)
 		if chance(g.r, 0.2) {
 			ev = g.appEvent("track", a)
 			ev["event"], ev["properties"] = "Product Added", g.productProps(pr, 1)
-			g.emit(chApp, t.Add(secs(2)), ev, a.noise)
+			emit(t.Add(secs(2)), ev, a.noise)
 		}
 	}
 }
