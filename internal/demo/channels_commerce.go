@@ -138,7 +138,9 @@ func (g *gen) pos() {
 			ci = g.r.IntN(len(provinces[pi].cities))
 		}
 		st := storeAt(pi, ci, g.r.IntN(storesPerCity))
-		receipt := "R" + st.id + t.In(cst).Format("060102") + randDigits(g.r, 4)
+		// Ten random digits keep receipts of different people apart: a
+		// chance collision would be an unlabelled shared anonymousId.
+		receipt := "R" + st.id + t.In(cst).Format("060102") + randDigits(g.r, 10)
 		ev := g.base(chPOS, "track")
 		traits := map[string]any{}
 		var ns []string
@@ -196,7 +198,7 @@ func (g *gen) pos() {
 // phone: family members calling from one line share a contact.
 func (g *gen) callcenter() {
 	p := g.p
-	contact := "C" + hashedID(g.seed, "0123456789", 9, "contact", p.Phone)
+	contact := "C" + hashedID(g.seed, "0123456789", 12, "contact", p.Phone)
 	var base []string
 	if p.SharesPhoneWith != "" {
 		base = []string{NoiseSharedContact}

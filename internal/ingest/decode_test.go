@@ -65,19 +65,19 @@ func TestDecodeValidEvents(t *testing.T) {
 					t.Errorf("generated messageId %q", id)
 				}
 			}},
-		{"timestamp corrected by sentAt as Segment does", "track",
-			`{"userId":"u","event":"e","timestamp":"2026-11-23T08:00:00Z","sentAt":"2026-11-23T08:00:10Z"}`,
+		{"originalTimestamp corrected by sentAt as Segment does", "track",
+			`{"userId":"u","event":"e","originalTimestamp":"2026-11-23T08:00:00Z","sentAt":"2026-11-23T08:00:10Z"}`,
 			func(t *testing.T, m map[string]any) {
 				// The client says the event happened 10 s before sending; we received at 12:00:00.
 				if m["timestamp"] != "2026-11-23T11:59:50.000Z" || m["originalTimestamp"] != "2026-11-23T08:00:00.000Z" {
 					t.Errorf("timestamp %v original %v", m["timestamp"], m["originalTimestamp"])
 				}
 			}},
-		{"historical timestamp without sentAt kept", "track",
-			`{"userId":"u","event":"e","timestamp":"2020-01-02T03:04:05.678+08:00"}`,
+		{"explicit timestamp kept even with originalTimestamp and sentAt", "track",
+			`{"userId":"u","event":"e","timestamp":"2020-01-02T03:04:05.678+08:00","originalTimestamp":"2026-11-23T11:00:00Z","sentAt":"2026-11-23T11:00:01Z"}`,
 			func(t *testing.T, m map[string]any) {
-				if m["timestamp"] != "2020-01-01T19:04:05.678Z" {
-					t.Errorf("timestamp %v", m["timestamp"])
+				if m["timestamp"] != "2020-01-01T19:04:05.678Z" || m["originalTimestamp"] != "2026-11-23T11:00:00.000Z" {
+					t.Errorf("timestamp %v original %v", m["timestamp"], m["originalTimestamp"])
 				}
 			}},
 		{"no timestamp means receivedAt", "identify", `{"userId":"u"}`,

@@ -117,16 +117,22 @@ func (n *normaliser) normalise(ev *rawEvent, pathType string) (Event, *Error) {
 		out.MessageID = newMessageID()
 	}
 
-	// Segment's clock-skew correction: the event happened (sentAt - original)
-	// before the client sent it, so it happened that long before we received it.
+	// An explicit timestamp is the event time, kept as sent (historical
+	// imports rely on it, as with Segment's and RudderStack's HTTP APIs).
+	// Otherwise apply the clock-skew correction: the event happened
+	// (sentAt - originalTimestamp) before the client sent it, so it happened
+	// that long before we received it.
 	received := n.now.UTC()
-	if !hasOriginal && hasTimestamp {
-		original, hasOriginal = timestamp, true
-	}
 	if sentAt.IsZero() {
 		sentAt = n.shared.sentAt
 	}
 	switch {
+	case hasTimestamp:
+		// Segment: originalTimestamp is "the timestamp value manually passed
+		// in through server-side libraries" when the client sent none.
+		if !hasOriginal {
+			original, hasOriginal = timestamp, true
+		}
 	case hasOriginal && !sentAt.IsZero():
 		timestamp = received.Add(-sentAt.Sub(original))
 	case hasOriginal:
