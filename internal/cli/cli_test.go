@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -96,5 +98,55 @@ func TestConfigCheck(t *testing.T) {
 	code, _, errs := run(t, "config", "check", "--partitions", "0")
 	if code == 0 || !strings.Contains(errs, "fsync") || !strings.Contains(errs, "partitions") {
 		t.Fatalf("invalid config accepted: %d %q", code, errs)
+	}
+}
+
+// The demo sends its population through the public API: every generated
+// event must be stored (none quarantined) and the ground truth written.
+func TestDemoLoadsEveryEventThroughTheAPI(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("RIVET_DATA", dir)
+	t.Setenv("RIVET_ADDR", "127.0.0.1:0")
+	code, out, errs := run(t, "demo", "--people", "60", "--seed", "7", "--exit")
+	if code != 0 || !strings.Contains(out, "Read key") {
+		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	truth, err := os.ReadFile(filepath.Join(dir, "demo-truth.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Count(string(truth), "\n")
+	cfg := config.Default()
+	cfg.DataDir = dir
+	a, err := app.Open(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := a.Auth.Workspace("demo")
+	srcs, _ := a.Auth.Sources(ws.ID)
+	stored := 0
+	for _, s := range srcs {
+		for cursor := "x"; cursor != ""; {
+			if cursor == "x" {
+				cursor = ""
+			}
+			page, err := a.Reader.BySource(s.ID, cursor, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored += len(page.Items)
+			cursor = page.NextCursor
+		}
+		if q, _ := a.Reader.Quarantined(s.ID, "", 10); len(q.Items) > 0 {
+			t.Errorf("source %s quarantined demo events: %s", s.Name, q.Items[0].Quarantine)
+		}
+	}
+	if want < 500 || stored != want {
+		t.Fatalf("stored %d events, ground truth has %d", stored, want)
+	}
+	a.Close()
+	// A second run on the same data directory serves what is there.
+	if code, out, _ = run(t, "demo", "--exit"); code != 0 || !strings.Contains(out, "already exists") {
+		t.Fatalf("second demo run: %d %q", code, out)
 	}
 }

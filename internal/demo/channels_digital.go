@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// phoneOf renders the person's phone for one record the way the source
-// writes it. typo garbles a digit; styles are the formats this source uses
-// when it does not store plain digits.
+// phoneOf renders the person's phone for one record the way its source
+// writes it: typoOdds is the chance a digit was misheard, fmtOdds the chance
+// the number is written in one of styles rather than as plain digits.
 func (g *gen) phoneOf(ns []string, fmtOdds, typoOdds float64, styles ...phoneStyle) (string, []string) {
 	p := g.p.Phone
 	if g.p.SharesPhoneWith != "" {
@@ -18,7 +18,7 @@ func (g *gen) phoneOf(ns []string, fmtOdds, typoOdds float64, styles ...phoneSty
 		p = typoPhone(g.r, p)
 		ns = append(ns, NoiseTypoPhone)
 	}
-	if len(styles) > 0 && chance(g.r, fmtOdds) {
+	if len(styles) > 0 && chance(g.r, fmtOdds) && len(p) == 11 {
 		s := oneOf(g.r, styles)
 		p = formatPhone(p, s)
 		if s == styleFullWidth {
@@ -30,6 +30,8 @@ func (g *gen) phoneOf(ns []string, fmtOdds, typoOdds float64, styles ...phoneSty
 	return p, ns
 }
 
+// emailOf renders the e-mail as someone keyed it in by hand: a typo, or
+// caps lock, each at typoOdds.
 func (g *gen) emailOf(ns []string, typoOdds float64) (string, []string) {
 	e := g.p.Email
 	switch {

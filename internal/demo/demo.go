@@ -44,8 +44,9 @@ type Config struct {
 }
 
 // DefaultStart is 1 April 2025 in China Standard Time, so a default 90-day
-// period spans the 618 shopping festival.
-var DefaultStart = time.Date(2025, 4, 1, 0, 0, 0, 0, cst)
+// period spans the 618 shopping festival. It is a function so no caller can
+// change what a zero Start means.
+func DefaultStart() time.Time { return time.Date(2025, 4, 1, 0, 0, 0, 0, cst) }
 
 // Event is one Segment Tracking API call as its JSON object. Events from one
 // Population share some nested maps (context.library, context.device, ...),
@@ -79,9 +80,12 @@ func Generate(cfg Config) *Population {
 		cfg.Days = 90
 	}
 	if cfg.Start.IsZero() {
-		cfg.Start = DefaultStart
+		cfg.Start = DefaultStart()
 	}
 	cfg.People = max(cfg.People, 0)
+	// Timestamps are written to the millisecond; an unaligned start could
+	// print an in-period event as if it came before the period.
+	cfg.Start = cfg.Start.Truncate(time.Millisecond)
 	start := cfg.Start
 	end := start.Add(time.Duration(cfg.Days) * 24 * time.Hour)
 	people := makePeople(cfg, start, end)

@@ -15,6 +15,8 @@ import (
 // mainlandMobile is the allocated prefix space of mainland mobile numbers.
 var mainlandMobile = regexp.MustCompile(`^1(3\d|4[5-9]|5[0-35-9]|6[67]|7[0-8]|8\d|9[0-35-9])\d{8}$`)
 
+var emailShape = regexp.MustCompile(`^[a-z0-9][a-z0-9._]*@(qq|163|126|gmail|sina|outlook)\.com$`)
+
 // normalizePhone undoes the formatting noise the generator applies; it is
 // what a sane identity pipeline would do before comparing phones.
 func normalizePhone(s string) string {
@@ -87,9 +89,9 @@ func TestDeterminism(t *testing.T) {
 		same bool
 	}{
 		{"same seed", Config{People: 300, Seed: 7}, true},
-		{"explicit defaults", Config{People: 300, Seed: 7, Start: DefaultStart, Days: 90}, true},
+		{"explicit defaults", Config{People: 300, Seed: 7, Start: DefaultStart(), Days: 90}, true},
 		{"other seed", Config{People: 300, Seed: 8}, false},
-		{"other start", Config{People: 300, Seed: 7, Start: DefaultStart.AddDate(0, 0, 1)}, false},
+		{"other start", Config{People: 300, Seed: 7, Start: DefaultStart().AddDate(0, 0, 1)}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,9 +104,26 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestEventsWellFormed(t *testing.T) {
-	p := population(t, 1000, 1)
-	start := DefaultStart
-	end := start.AddDate(0, 0, 90)
+	odd := time.Date(2024, 11, 1, 3, 4, 5, 678901234, time.UTC) // unaligned, not China time
+	cases := []struct {
+		name   string
+		pop    func() *Population
+		people int
+		start  time.Time
+		days   int
+	}{
+		{"defaults", func() *Population { return population(t, 1000, 1) }, 1000, DefaultStart(), 90},
+		{"short odd period", func() *Population { return Generate(Config{People: 400, Seed: 9, Start: odd, Days: 14}) }, 400, odd, 14},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkEvents(t, tc.pop(), tc.people, tc.start, tc.start.Add(time.Duration(tc.days)*24*time.Hour))
+		})
+	}
+}
+
+func checkEvents(t *testing.T, p *Population, people int, start, end time.Time) {
+	start = start.Truncate(time.Millisecond)
 	ids := map[string]bool{}
 	total := 0
 	for _, ch := range Channels {
@@ -149,8 +168,8 @@ func TestEventsWellFormed(t *testing.T) {
 			}
 		}
 	}
-	perPerson := float64(total) / 1000
-	if perPerson < 20 || perPerson > 60 {
+	perPerson := float64(total) / float64(people)
+	if end.Sub(start) >= 90*24*time.Hour && (perPerson < 20 || perPerson > 60) {
 		t.Errorf("%.1f events per person, want 20–60", perPerson)
 	}
 }
@@ -218,7 +237,7 @@ func TestPhonesValidUnlessMarked(t *testing.T) {
 }
 
 func TestPeopleLookReal(t *testing.T) {
-	start := DefaultStart
+	start := DefaultStart()
 	people := makePeople(Config{People: 20000, Seed: 3}, start, start.AddDate(0, 0, 90))
 	compound, cities := 0, map[string]bool{}
 	for _, pv := range provinces {
@@ -240,6 +259,9 @@ func TestPeopleLookReal(t *testing.T) {
 			compound++
 		}
 		if ps.Email != "" {
+			if !emailShape.MatchString(ps.Email) {
+				t.Fatalf("%s: e-mail %q", ps.ID, ps.Email)
+			}
 			if emails[ps.Email] {
 				t.Fatalf("e-mail %s given to two persons", ps.Email)
 			}

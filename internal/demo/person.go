@@ -93,12 +93,11 @@ var channelOdds = [numChannels]float64{0.55, 0.40, 0.60, 0.25, 0.40, 0.50, 0.10}
 // collision between two persons would be an undocumented trap in the truth.
 type uniq map[string]struct{}
 
-func (u uniq) take(r *rand.Rand, gen func() string) string {
+// take draws from gen until it gets an unused value; gen sees the attempt
+// number so it can fall back to adding digits when its patterns run out.
+func (u uniq) take(gen func(try int) string) string {
 	for try := 0; ; try++ {
-		s := gen()
-		if try > 3 {
-			s += randDigits(r, 3)
-		}
+		s := gen(try)
 		if _, dup := u[s]; !dup {
 			u[s] = struct{}{}
 			return s
@@ -137,9 +136,16 @@ func newPerson(r *rand.Rand, i int, seen uniq, start, end time.Time) Person {
 	pv := &provinces[p.provIdx]
 	p.cityIdx = pick(r, len(pv.cities), func(i int) float64 { return pv.cities[i].weight })
 	p.Province, p.City = pv.name, pv.cities[p.cityIdx].name
-	p.Phone = seen.take(r, func() string { return randMobile(r) })
+	p.Phone = seen.take(func(int) string { return randMobile(r) })
 	if chance(r, 0.85) {
-		p.Email = seen.take(r, func() string { return makeEmail(r, &p) })
+		p.Email = seen.take(func(try int) string {
+			e := makeEmail(r, &p)
+			if try > 3 { // zhangwei@163.com is long gone: zhangwei527@163.com
+				at := strings.IndexByte(e, '@')
+				e = e[:at] + randDigits(r, 3) + e[at:]
+			}
+			return e
+		})
 	}
 	p.activity = math.Min(12, math.Exp(r.NormFloat64()*0.8))
 
@@ -171,7 +177,7 @@ func newPerson(r *rand.Rand, i int, seen uniq, start, end time.Time) Person {
 			p.UserID = "usr_" + randString(r, "0123456789abcdefghijklmnopqrstuvwxyz", 12)
 		}
 		if p.in(chPOS) && chance(r, 0.7) || p.in(chEcommerce) && chance(r, 0.3) || p.in(chCallcenter) && chance(r, 0.5) {
-			p.MemberNo = seen.take(r, func() string { return "M" + randDigits(r, 9) })
+			p.MemberNo = seen.take(func(int) string { return "M" + randDigits(r, 9) })
 		}
 	}
 	if p.in(chWeChat) {
@@ -191,7 +197,7 @@ func newPerson(r *rand.Rand, i int, seen uniq, start, end time.Time) Person {
 		}
 	}
 	if p.in(chMicroblog) {
-		p.WeiboUID = seen.take(r, func() string { return itoa(1+r.IntN(7)) + randDigits(r, 9) })
+		p.WeiboUID = seen.take(func(int) string { return itoa(1+r.IntN(7)) + randDigits(r, 9) })
 	}
 	if p.in(chApp) {
 		p.Devices = []Device{newDevice(r, start, end)}

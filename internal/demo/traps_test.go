@@ -144,7 +144,6 @@ func TestTrapsPresent(t *testing.T) {
 	}
 }
 
-
 // TestResoldDeviceWindowsDisjoint checks the second-hand phone trap can be
 // resolved the way a careful pipeline would: by time. Each owner's events on
 // the shared handset fall in a window that does not overlap the other's.

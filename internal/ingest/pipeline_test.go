@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,13 @@ type harness struct {
 	reader *Reader
 }
 
-func openHarness(t *testing.T, dir string, cfg Config) *harness {
+func openHarnessB(b *testing.B) *harness { return openHarness(b, b.TempDir(), Config{}) }
+
+type atomicCounter struct{ n atomic.Int64 }
+
+func (c *atomicCounter) next() int64 { return c.n.Add(1) }
+
+func openHarness(t testing.TB, dir string, cfg Config) *harness {
 	t.Helper()
 	db, err := store.Open(filepath.Join(dir, "store"))
 	if err != nil {
