@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rivetcdp/rivet/internal/auth"
 	"github.com/rivetcdp/rivet/internal/ingest"
@@ -41,6 +43,14 @@ func (s *Server) withKey(scope auth.Scope, h keyedHandler) http.HandlerFunc {
 	}
 }
 
+// readYourWrites makes listings include every acknowledged event: indexing
+// trails the acknowledgement by a few milliseconds.
+func (s *Server) readYourWrites(r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	_ = s.pipeline.WaitIndexed(ctx) // on timeout, serve what is indexed
+}
+
 func pageLimit(r *http.Request) (int, *apiError) {
 	v := r.URL.Query().Get("limit")
 	if v == "" {
@@ -62,6 +72,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request, p auth.Pri
 		writeError(w, r, s.log, aerr)
 		return
 	}
+	s.readYourWrites(r)
 	var page ingest.Page
 	var err error
 	switch {
@@ -101,6 +112,7 @@ func (s *Server) handleQuarantine(w http.ResponseWriter, r *http.Request, p auth
 		writeError(w, r, s.log, err)
 		return
 	}
+	s.readYourWrites(r)
 	page, err := s.reader.Quarantined(src.ID, r.URL.Query().Get("cursor"), limit)
 	if err != nil {
 		writeError(w, r, s.log, err)

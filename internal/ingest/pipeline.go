@@ -134,6 +134,9 @@ type Pipeline struct {
 	pending   map[string]int64 // source\x00messageId -> receivedAt, written but not indexed
 
 	wg       *sync.WaitGroup
+	indexed  atomic.Int64  // log offset the indexes cover
+	idxMu    sync.Mutex    // guards idxWake
+	idxWake  chan struct{} // closed and replaced whenever indexed advances
 	inflight atomic.Int64
 	failed   atomic.Pointer[error]
 	now      func() time.Time
@@ -204,6 +207,7 @@ func (p *Pipeline) Recover() error {
 	if err := flush(p.log.Durable()); err != nil {
 		return err
 	}
+	p.indexed.Store(p.log.Durable())
 	if n > 0 {
 		p.logger.Info("recovered log tail into indexes", "records", n, "from_offset", from)
 	}
@@ -546,7 +550,7 @@ func (p *Pipeline) index(gs []*group) error {
 			}
 		}
 	}
-	if end > 0 {
+	if end > 0 && end > p.indexed.Load() {
 		var e [8]byte
 		binary.BigEndian.PutUint64(e[:], uint64(end))
 		b.Set(store.KeyIndexed, e[:])
@@ -556,6 +560,38 @@ func (p *Pipeline) index(gs []*group) error {
 	}
 	for _, g := range gs {
 		p.forget(g.recs)
+	}
+	if end > p.indexed.Load() {
+		p.indexed.Store(end)
+		p.idxMu.Lock()
+		if p.idxWake != nil {
+			close(p.idxWake)
+			p.idxWake = nil
+		}
+		p.idxMu.Unlock()
+	}
+	return nil
+}
+
+// WaitIndexed waits until everything acknowledged so far is visible to
+// readers, so that a listing made after a 200 includes that request's events.
+func (p *Pipeline) WaitIndexed(ctx context.Context) error {
+	target := p.log.Durable()
+	for p.indexed.Load() < target {
+		p.idxMu.Lock()
+		if p.idxWake == nil {
+			p.idxWake = make(chan struct{})
+		}
+		wake := p.idxWake
+		p.idxMu.Unlock()
+		if p.indexed.Load() >= target {
+			return nil
+		}
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	return nil
 }
