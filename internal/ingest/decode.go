@@ -66,29 +66,33 @@ type member struct {
 
 // rawEvent is an event object split into members, before validation.
 type rawEvent struct {
-	raw     []byte
-	members []member
-	err     *Error // a problem found while splitting (kept per event)
+	raw    []byte
+	lo, hi int    // the event's members are decoder.slab[lo:hi]
+	err    *Error // a problem found while splitting (kept per event)
 }
 
 // known names whose values Rivet reads; every other member is copied as sent.
-var knownNames = map[string]bool{
-	"type": true, "messageId": true, "userId": true, "anonymousId": true, "previousId": true,
-	"groupId": true, "event": true, "name": true, "timestamp": true, "originalTimestamp": true,
-	"sentAt": true, "receivedAt": true, "writeKey": true, "traits": true, "properties": true,
-	"context": true, "integrations": true,
-}
+// The map interns them: looking up string(bytes) does not allocate.
+var knownNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"type", "messageId", "userId", "anonymousId", "previousId", "groupId", "event", "name",
+		"timestamp", "originalTimestamp", "sentAt", "receivedAt", "writeKey", "traits", "properties", "context", "integrations", "batch"} {
+		m[n] = n
+	}
+	return m
+}()
 
 var decodeOpts = []jsontext.Options{jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true)}
 
 type decoder struct {
+	slab []member // members of every event of the body, in order
 	body []byte
 	buf  bytes.Buffer
 	dec  *jsontext.Decoder
 }
 
 func newDecoder(body []byte) *decoder {
-	d := &decoder{body: body}
+	d := &decoder{body: body, slab: make([]member, 0, len(body)/48+8)}
 	d.buf = *bytes.NewBuffer(body)
 	d.dec = jsontext.NewDecoder(&d.buf, decodeOpts...)
 	return d
@@ -132,6 +136,7 @@ func (d *decoder) readObject(maxBytes int) (rawEvent, error) {
 	if _, err := d.dec.ReadToken(); err != nil {
 		return ev, err
 	}
+	ev.lo = len(d.slab)
 	for d.dec.PeekKind() != '}' {
 		key, err := d.value()
 		if err != nil {
@@ -141,12 +146,9 @@ func (d *decoder) readObject(maxBytes int) (rawEvent, error) {
 		if err != nil {
 			return ev, err
 		}
-		m := member{key: key, value: val}
-		if name, ok := unquoteName(key); ok && knownNames[name] {
-			m.name = name
-		}
-		ev.members = append(ev.members, m)
+		d.slab = append(d.slab, member{name: knownName(key), key: key, value: val})
 	}
+	ev.hi = len(d.slab)
 	if _, err := d.dec.ReadToken(); err != nil {
 		return ev, err
 	}
@@ -161,15 +163,19 @@ func (d *decoder) readObject(maxBytes int) (rawEvent, error) {
 	return ev, nil
 }
 
-func unquoteName(key []byte) (string, bool) {
+// knownName returns the interned name Rivet interprets, or "" for any other member.
+func knownName(key []byte) string {
 	if len(key) < 2 {
-		return "", false
+		return ""
 	}
 	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key[1 : len(key)-1]), true
+		return knownNames[string(key[1:len(key)-1])]
 	}
 	s, err := jsontext.AppendUnquote(nil, key)
-	return string(s), err == nil
+	if err != nil {
+		return ""
+	}
+	return knownNames[string(s)]
 }
 
 func kindName(v []byte) string {
@@ -216,7 +222,7 @@ func DecodeBatch(body []byte, now time.Time, lim Limits) (*Decoded, *Error) {
 		if err != nil {
 			return nil, malformed(err)
 		}
-		name, _ := unquoteName(key)
+		name := knownName(key)
 		if name != "batch" {
 			val, err := d.value()
 			if err != nil {
@@ -280,7 +286,7 @@ func DecodeBatch(body []byte, now time.Time, lim Limits) (*Decoded, *Error) {
 	out := &Decoded{WriteKey: shared.writeKey, Events: make([]Event, 0, len(events))}
 	n := normaliser{now: now, lim: lim, shared: shared}
 	for i := range events {
-		ev, err := n.normalise(&events[i], "")
+		ev, err := n.normalise(&events[i], d.slab[events[i].lo:events[i].hi], "")
 		if err != nil {
 			out.Rejected = append(out.Rejected, Rejected{EventError: EventError{Index: i, Code: err.Code, Message: err.Message}, Raw: bytes.Clone(events[i].raw)})
 			continue
@@ -308,7 +314,7 @@ func DecodeSingle(typ string, body []byte, now time.Time, lim Limits) (*Decoded,
 		return nil, errorf(CodeMalformedJSON, "unexpected data after the JSON object")
 	}
 	n := normaliser{now: now, lim: lim}
-	e, verr := n.normalise(&ev, typ)
+	e, verr := n.normalise(&ev, d.slab[ev.lo:ev.hi], typ)
 	out := &Decoded{WriteKey: n.writeKey}
 	if verr != nil {
 		out.Rejected = []Rejected{{EventError: EventError{Index: 0, Code: verr.Code, Message: verr.Message}, Raw: bytes.Clone(ev.raw)}}

@@ -16,20 +16,20 @@ type normaliser struct {
 // members as sent (in order), minus writeKey and receivedAt, with type,
 // messageId, the identifiers and the timestamps set by the server, as Segment
 // does. pathType is the call type of a single-event endpoint ("" for batch).
-func (n *normaliser) normalise(ev *rawEvent, pathType string) (Event, *Error) {
+func (n *normaliser) normalise(ev *rawEvent, members []member, pathType string) (Event, *Error) {
 	if ev.err != nil {
 		return Event{}, ev.err
 	}
 	var out Event
 	var err *Error
-	if dup := duplicateName(ev.members); dup != "" {
+	if dup := duplicateName(members); dup != "" {
 		return out, errorf(CodeMalformedJSON, "the member %s appears twice", dup)
 	}
 	var hasContext, hasIntegrations bool
 	var timestamp, original, sentAt time.Time
 	var hasTimestamp, hasOriginal bool
 	var eventName, previousID, groupID string
-	for _, m := range ev.members {
+	for _, m := range members {
 		v := m.value
 		switch m.name {
 		case "":
@@ -162,7 +162,7 @@ func (n *normaliser) normalise(ev *rawEvent, pathType string) (Event, *Error) {
 		b = appendTime(b, "sentAt", sentAt)
 	}
 	b = appendTime(b, "receivedAt", received)
-	for _, m := range ev.members {
+	for _, m := range members {
 		switch m.name {
 		case "type", "messageId", "userId", "anonymousId", "timestamp", "originalTimestamp", "sentAt", "receivedAt", "writeKey":
 			continue

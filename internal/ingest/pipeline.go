@@ -35,6 +35,7 @@ type Config struct {
 	Partitions       int           // hash partitions of the log (default 16)
 	DedupeWindow     time.Duration // how long a messageId is remembered (default 24h)
 	MaxInflightBytes int64         // above this, Submit answers ErrOverloaded (default 64 MiB)
+	DedupeFilterKeys uint          // message ids per window the in-memory filter is sized for (default 32M)
 	Fsync            FsyncPolicy
 	FsyncInterval    time.Duration // for FsyncInterval (default 50ms)
 }
@@ -48,6 +49,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxInflightBytes <= 0 {
 		c.MaxInflightBytes = 64 << 20
+	}
+	if c.DedupeFilterKeys == 0 {
+		c.DedupeFilterKeys = 32 << 20
 	}
 	if c.Fsync == "" {
 		c.Fsync = FsyncAlways
@@ -132,6 +136,7 @@ type Pipeline struct {
 
 	pendingMu sync.Mutex
 	pending   map[string]int64 // source\x00messageId -> receivedAt, written but not indexed
+	filter    *dedupeFilter    // writer goroutine only
 
 	wg       *sync.WaitGroup
 	indexed  atomic.Int64  // log offset the indexes cover
@@ -144,7 +149,7 @@ type Pipeline struct {
 
 // NewPipeline builds a pipeline on an open log and store. Call Recover, then Start.
 func NewPipeline(cfg Config, log *eventlog.Log, db *store.DB, logger *slog.Logger, m *Metrics) *Pipeline {
-	return &Pipeline{
+	p := &Pipeline{
 		cfg: cfg.withDefaults(), log: log, db: db, logger: logger, metrics: m,
 		queue:   make(chan *request, 4096),
 		syncq:   make(chan *group, 64),
@@ -153,6 +158,8 @@ func NewPipeline(cfg Config, log *eventlog.Log, db *store.DB, logger *slog.Logge
 		pending: make(map[string]int64),
 		now:     time.Now,
 	}
+	p.filter = newDedupeFilter(p.cfg.DedupeFilterKeys)
+	return p
 }
 
 // Partition is the log partition of an event: a hash of the workspace and the
@@ -210,6 +217,29 @@ func (p *Pipeline) Recover() error {
 	p.indexed.Store(p.log.Durable())
 	if n > 0 {
 		p.logger.Info("recovered log tail into indexes", "records", n, "from_offset", from)
+	}
+	return p.loadFilter()
+}
+
+// loadFilter fills the dedupe filter with the message ids of the buckets still
+// in the window, so that after a restart the filter's "never seen" stays true.
+func (p *Pipeline) loadFilter() error {
+	b := p.bucket(p.now().UnixNano())
+	p.filter.advance(b)
+	n := 0
+	for _, bk := range [2]uint32{b - 1, b} {
+		prefix := store.DedupeBucketPrefix(bk)
+		err := p.db.Iterate(prefix, nil, false, func(k, _ []byte) bool {
+			p.filter.add(bk, k[len(prefix):])
+			n++
+			return true
+		})
+		if err != nil {
+			return fmt.Errorf("load dedupe filter: %w", err)
+		}
+	}
+	if n > 0 {
+		p.logger.Info("loaded dedupe filter", "message_ids", n)
 	}
 	return nil
 }
@@ -298,6 +328,9 @@ func (p *Pipeline) bucket(t int64) uint32 {
 // seen reports whether msgID was accepted for src within the dedupe window.
 // Called with pendingMu held.
 func (p *Pipeline) seen(key []byte, src, msgID string, now int64) (bool, error) {
+	if !p.filter.mayContain(filterKey(key[:0], src, msgID)) {
+		return false, nil
+	}
 	if _, ok := p.pending[dedupeKey(src, msgID)]; ok {
 		return true, nil
 	}
@@ -316,6 +349,13 @@ func (p *Pipeline) seen(key []byte, src, msgID string, now int64) (bool, error) 
 		}
 	}
 	return false, nil
+}
+
+// filterKey is the dedupe filter's key: the dd/ key without prefix and bucket.
+func filterKey(dst []byte, src, msgID string) []byte {
+	dst = append(dst, src...)
+	dst = append(dst, 0)
+	return append(dst, msgID...)
 }
 
 func (p *Pipeline) fail(err error) {
@@ -361,13 +401,14 @@ func (p *Pipeline) writer() {
 			continue
 		}
 		payloads, buf = payloads[:0], buf[:0]
+		p.filter.advance(p.bucket(reqs[len(reqs)-1].sub.ReceivedAt.UnixNano()))
 		p.pendingMu.Lock()
 		for _, req := range reqs {
 			sub := req.sub
 			now := sub.ReceivedAt.UnixNano()
 			for i := range sub.Events {
 				e := &sub.Events[i]
-				dup, err := p.seen(key, sub.Source, e.MessageID, now)
+				dup, err := p.seen(key[:0], sub.Source, e.MessageID, now)
 				if err != nil {
 					g.err = err
 					break
@@ -377,6 +418,8 @@ func (p *Pipeline) writer() {
 					continue
 				}
 				p.pending[dedupeKey(sub.Source, e.MessageID)] = now
+				key = filterKey(key[:0], sub.Source, e.MessageID)
+				p.filter.add(p.bucket(now), key)
 				rec := eventlog.Record{Kind: eventlog.KindEvent, Partition: Partition(sub.Workspace, e.UserID, e.AnonymousID, p.cfg.Partitions),
 					ReceivedAt: now, Workspace: sub.Workspace, Source: sub.Source, MessageID: e.MessageID, UserID: e.UserID, AnonymousID: e.AnonymousID, Body: e.Body}
 				start := len(buf)

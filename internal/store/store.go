@@ -21,7 +21,18 @@ type DB struct {
 
 // Open opens or creates the store in dir.
 func Open(dir string) (*DB, error) {
-	opts := &pebble.Options{Logger: quietLogger{}}
+	// Larger memtables mean fewer, larger L0 files and less compaction work for
+	// the index keys that arrive at ingest rate; the cache keeps filter and
+	// index blocks resident for lookups.
+	opts := &pebble.Options{
+		Logger:                      quietLogger{},
+		MemTableSize:                64 << 20,
+		MemTableStopWritesThreshold: 4,
+		L0CompactionThreshold:       4,
+		LBaseMaxBytes:               256 << 20,
+		Cache:                       pebble.NewCache(128 << 20),
+	}
+	defer opts.Cache.Unref()
 	opts.EnsureDefaults()
 	// Bloom filters make dedupe lookups of unseen message ids (the common case)
 	// skip every sstable without reading a data block.
