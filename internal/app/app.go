@@ -67,6 +67,7 @@ func Open(cfg config.Config, log *slog.Logger) (*App, error) {
 	a.Pipeline = ingest.NewPipeline(ingest.Config{
 		Partitions:       a.Config.Partitions,
 		DedupeWindow:     cfg.DedupeWindow,
+		DedupeFilterKeys: uint(cfg.DedupeFilterKeys),
 		MaxInflightBytes: cfg.MaxInflightBytes,
 		Fsync:            ingest.FsyncPolicy(cfg.Fsync),
 		FsyncInterval:    cfg.FsyncInterval,

@@ -22,6 +22,7 @@ type Config struct {
 	Fsync            string        // RIVET_FSYNC: always (ack after fsync) or interval
 	FsyncInterval    time.Duration // RIVET_FSYNC_INTERVAL: fsync period for the interval policy
 	DedupeWindow     time.Duration // RIVET_DEDUPE_WINDOW: how long a messageId is remembered per source
+	DedupeFilterKeys int           // RIVET_DEDUPE_FILTER_KEYS: message ids per window the in-memory filter is sized for
 	Partitions       int           // RIVET_PARTITIONS: log partitions (fixed when the data directory is created)
 	MaxEventBytes    int           // RIVET_MAX_EVENT_BYTES: largest event
 	MaxBatchBytes    int           // RIVET_MAX_BATCH_BYTES: largest request body (after gzip)
@@ -39,6 +40,7 @@ func Default() Config {
 		Fsync:            "always",
 		FsyncInterval:    50 * time.Millisecond,
 		DedupeWindow:     24 * time.Hour,
+		DedupeFilterKeys: 32 << 20,
 		Partitions:       16,
 		MaxEventBytes:    32 << 10,
 		MaxBatchBytes:    500 << 10,
@@ -65,6 +67,7 @@ func (c *Config) settings() []setting {
 		{env: "RIVET_FSYNC", flag: "fsync", help: "always: acknowledge after fsync; interval: fsync every --fsync-interval", str: &c.Fsync},
 		{env: "RIVET_FSYNC_INTERVAL", flag: "fsync-interval", help: "fsync period for --fsync=interval", dur: &c.FsyncInterval},
 		{env: "RIVET_DEDUPE_WINDOW", flag: "dedupe-window", help: "how long a messageId is remembered per source", dur: &c.DedupeWindow},
+		{env: "RIVET_DEDUPE_FILTER_KEYS", flag: "dedupe-filter-keys", help: "message ids per window the in-memory dedupe filter is sized for (about 2.4 bytes each)", num: &c.DedupeFilterKeys},
 		{env: "RIVET_PARTITIONS", flag: "partitions", help: "log partitions (fixed when the data directory is created)", num: &c.Partitions},
 		{env: "RIVET_MAX_EVENT_BYTES", flag: "max-event-bytes", help: "largest event in bytes", num: &c.MaxEventBytes},
 		{env: "RIVET_MAX_BATCH_BYTES", flag: "max-batch-bytes", help: "largest request body in bytes (after gzip)", num: &c.MaxBatchBytes},
@@ -162,6 +165,9 @@ func (c Config) Validate() error {
 	}
 	if c.DedupeWindow < time.Minute {
 		errs = append(errs, errors.New("dedupe-window: must be at least 1m"))
+	}
+	if c.DedupeFilterKeys < 1024 {
+		errs = append(errs, errors.New("dedupe-filter-keys: must be at least 1024"))
 	}
 	if c.Partitions < 1 || c.Partitions > 4096 {
 		errs = append(errs, errors.New("partitions: must be between 1 and 4096"))
