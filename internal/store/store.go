@@ -78,7 +78,8 @@ func (d *DB) Has(key []byte) (bool, error) {
 
 // Batch collects writes applied atomically by Commit.
 type Batch struct {
-	b *pebble.Batch
+	b      *pebble.Batch
+	closed bool // Pebble recycles closed batches: closing twice corrupts another user's batch
 }
 
 // NewBatch starts a batch.
@@ -105,11 +106,17 @@ func (b *Batch) Commit(sync bool) error {
 	if err := b.b.Commit(opt); err != nil {
 		return fmt.Errorf("store commit: %w", err)
 	}
+	b.closed = true
 	return b.b.Close()
 }
 
-// Close discards an uncommitted batch.
-func (b *Batch) Close() { _ = b.b.Close() }
+// Close discards an uncommitted batch; after Commit it does nothing.
+func (b *Batch) Close() {
+	if !b.closed {
+		b.closed = true
+		_ = b.b.Close()
+	}
+}
 
 // Iterate calls fn for each key with the given prefix, ascending or descending.
 // When from is non-nil iteration starts at from (inclusive) instead of the
