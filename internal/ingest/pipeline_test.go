@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -265,5 +266,13 @@ func TestPartitionIsStablePerPerson(t *testing.T) {
 	}
 	if len(seen) != 16 {
 		t.Fatalf("1000 people fell in %d of 16 partitions", len(seen))
+	}
+}
+
+func TestPartitionIsFNV1a(t *testing.T) {
+	h := fnv.New32a()
+	h.Write([]byte("ws\x00user-7"))
+	if got, want := Partition("ws", "user-7", "", 1000), uint16(h.Sum32()%1000); got != want {
+		t.Fatalf("Partition = %d, want FNV-1a %d (the scale-out log must agree)", got, want)
 	}
 }
