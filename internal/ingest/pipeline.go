@@ -330,18 +330,19 @@ func (p *Pipeline) bucket(t int64) uint32 {
 	return uint32(t / int64(p.cfg.DedupeWindow))
 }
 
-// seen reports whether msgID was accepted for src within the dedupe window.
-// Called with pendingMu held.
-func (p *Pipeline) seen(key []byte, src, msgID string, now int64) (bool, error) {
-	if !p.filter.mayContain(filterKey(key[:0], src, msgID)) {
+// seen reports whether msgID was accepted for src within the dedupe window;
+// fk is its filterKey. Called with pendingMu held.
+func (p *Pipeline) seen(fk []byte, src, msgID string, now int64) (bool, error) {
+	if !p.filter.mayContain(fk) {
 		return false, nil
 	}
 	if _, ok := p.pending[dedupeKey(src, msgID)]; ok {
 		return true, nil
 	}
 	b := p.bucket(now)
+	key := make([]byte, 0, len(store.PrefixDedupe)+4+len(fk))
 	for _, bk := range [2]uint32{b, b - 1} {
-		key = store.DedupeKey(key[:0], bk, src, msgID)
+		key = append(binary.BigEndian.AppendUint32(append(key[:0], store.PrefixDedupe...), bk), fk...)
 		v, err := p.db.Get(key)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
@@ -357,11 +358,7 @@ func (p *Pipeline) seen(key []byte, src, msgID string, now int64) (bool, error) 
 }
 
 // filterKey is the dedupe filter's key: the dd/ key without prefix and bucket.
-func filterKey(dst []byte, src, msgID string) []byte {
-	dst = append(dst, src...)
-	dst = append(dst, 0)
-	return append(dst, msgID...)
-}
+func filterKey(dst []byte, src, msgID string) []byte { return store.DedupeID(dst, src, msgID) }
 
 func (p *Pipeline) fail(err error) {
 	if p.failed.CompareAndSwap(nil, &err) {
@@ -413,7 +410,8 @@ func (p *Pipeline) writer() {
 			now := sub.ReceivedAt.UnixNano()
 			for i := range sub.Events {
 				e := &sub.Events[i]
-				dup, err := p.seen(key[:0], sub.Source, e.MessageID, now)
+				key = filterKey(key[:0], sub.Source, e.MessageID)
+				dup, err := p.seen(key, sub.Source, e.MessageID, now)
 				if err != nil {
 					g.err = err
 					break
@@ -423,7 +421,6 @@ func (p *Pipeline) writer() {
 					continue
 				}
 				p.pending[dedupeKey(sub.Source, e.MessageID)] = now
-				key = filterKey(key[:0], sub.Source, e.MessageID)
 				p.filter.add(p.bucket(now), key)
 				rec := eventlog.Record{Kind: eventlog.KindEvent, Partition: Partition(sub.Workspace, e.UserID, e.AnonymousID, p.cfg.Partitions),
 					ReceivedAt: now, Workspace: sub.Workspace, Source: sub.Source, MessageID: e.MessageID, UserID: e.UserID, AnonymousID: e.AnonymousID, Body: e.Body}

@@ -1,6 +1,9 @@
 package store
 
-import "encoding/binary"
+import (
+	"crypto/sha256"
+	"encoding/binary"
+)
 
 // Key layout of the embedded store. Every key Rivet writes is built here.
 //
@@ -11,7 +14,7 @@ import "encoding/binary"
 //	srcn/<wsID>\x00<name>                source name -> srcID
 //	key/<sha256 of secret>               API key JSON (secrets are never stored)
 //	kid/<keyID>                          key id -> sha256 (for revocation by id)
-//	dd/<bucket u32><srcID>\x00<msgID>    dedupe: receivedAt u64 | offset u64
+//	dd/<bucket u32><srcID>\x00<h16>      dedupe: receivedAt u64 | offset u64; h16 = SHA-256(msgID)[:16]
 //	xs/<srcID>\x00<offset u64>           events of a source, by log offset
 //	xq/<srcID>\x00<offset u64>           quarantined input of a source, by log offset
 //	xi/<wsID>\x00<type><len><id><offset> events of an identifier (type 'u' userId, 'a' anonymousId)
@@ -68,9 +71,18 @@ func QuarantineKey(srcID string, off int64) []byte {
 func DedupeKey(dst []byte, bucket uint32, srcID, msgID string) []byte {
 	dst = append(dst, PrefixDedupe...)
 	dst = binary.BigEndian.AppendUint32(dst, bucket)
+	return DedupeID(dst, srcID, msgID)
+}
+
+// DedupeID appends the source and a 128-bit digest of the message id: keys stay
+// short whatever ids senders choose (compaction cost grows with key bytes),
+// the ids themselves are not kept twice, and a collision is as likely as
+// guessing a random 128-bit value.
+func DedupeID(dst []byte, srcID, msgID string) []byte {
 	dst = append(dst, srcID...)
 	dst = append(dst, 0)
-	return append(dst, msgID...)
+	h := sha256.Sum256([]byte(msgID))
+	return append(dst, h[:16]...)
 }
 
 // DedupeBucketPrefix is the first key of a dedupe bucket.

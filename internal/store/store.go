@@ -31,6 +31,11 @@ func Open(dir string) (*DB, error) {
 		L0CompactionThreshold:       4,
 		LBaseMaxBytes:               256 << 20,
 		Cache:                       pebble.NewCache(128 << 20),
+		// No write-ahead log: everything written at ingest rate derives from
+		// the event log and is rebuilt from it after a crash (see
+		// ingest.Pipeline.Recover); the few writes that do not (keys, sources)
+		// are made durable by flushing (Commit with sync).
+		DisableWAL: true,
 	}
 	defer opts.Cache.Unref()
 	opts.EnsureDefaults()
@@ -46,8 +51,10 @@ func Open(dir string) (*DB, error) {
 	return &DB{pdb: pdb}, nil
 }
 
-// Close closes the store.
-func (d *DB) Close() error { return d.pdb.Close() }
+// Close flushes and closes the store, so that the next start has nothing to recover.
+func (d *DB) Close() error {
+	return errors.Join(d.pdb.Flush(), d.pdb.Close())
+}
 
 // Get returns a copy of the value stored under key.
 func (d *DB) Get(key []byte) ([]byte, error) {
@@ -78,12 +85,13 @@ func (d *DB) Has(key []byte) (bool, error) {
 
 // Batch collects writes applied atomically by Commit.
 type Batch struct {
+	db     *pebble.DB
 	b      *pebble.Batch
 	closed bool // Pebble recycles closed batches: closing twice corrupts another user's batch
 }
 
 // NewBatch starts a batch.
-func (d *DB) NewBatch() *Batch { return &Batch{b: d.pdb.NewBatch()} }
+func (d *DB) NewBatch() *Batch { return &Batch{db: d.pdb, b: d.pdb.NewBatch()} }
 
 // Set adds a write to the batch.
 func (b *Batch) Set(key, value []byte) { _ = b.b.Set(key, value, nil) }
@@ -97,17 +105,22 @@ func (b *Batch) DeleteRange(start, end []byte) { _ = b.b.DeleteRange(start, end,
 // Len is the number of writes in the batch.
 func (b *Batch) Len() int { return int(b.b.Count()) }
 
-// Commit applies the batch. sync=true waits for the store's WAL fsync.
+// Commit applies the batch. With sync it returns once the batch is on
+// stable storage (the store flushes its memtable: there is no WAL).
 func (b *Batch) Commit(sync bool) error {
-	opt := pebble.NoSync
-	if sync {
-		opt = pebble.Sync
-	}
-	if err := b.b.Commit(opt); err != nil {
+	if err := b.b.Commit(pebble.NoSync); err != nil {
 		return fmt.Errorf("store commit: %w", err)
 	}
 	b.closed = true
-	return b.b.Close()
+	if err := b.b.Close(); err != nil {
+		return err
+	}
+	if sync {
+		if err := b.db.Flush(); err != nil {
+			return fmt.Errorf("store flush: %w", err)
+		}
+	}
+	return nil
 }
 
 // Close discards an uncommitted batch; after Commit it does nothing.

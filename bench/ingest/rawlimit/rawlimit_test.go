@@ -12,6 +12,12 @@ import (
 )
 
 func TestBatchIsFramedAndDurableBeforeAck(t *testing.T) {
+	for _, decoder := range []string{"rivet", "stdlib"} {
+		t.Run(decoder, func(t *testing.T) { testFramedAndDurable(t, decoder) })
+	}
+}
+
+func testFramedAndDurable(t *testing.T, decoder string) {
 	path := filepath.Join(t.TempDir(), "raw.log")
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -22,7 +28,7 @@ func TestBatchIsFramedAndDurableBeforeAck(t *testing.T) {
 	var st stats
 	go groupCommit(f, queue, &st)
 	defer close(queue)
-	h := handler(queue)
+	h := handler(queue, decoder)
 
 	post := func(body, user string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(http.MethodPost, "/v1/batch", strings.NewReader(body))
