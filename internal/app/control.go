@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -81,6 +82,10 @@ func (a *App) listenControl() (*http.Server, error) {
 		srcs, err := workspaceSources(a.Auth, r.URL.Query().Get("workspace"))
 		controlReply(w, srcs, err)
 	})
+	// Profiling for operators, local only: curl --unix-socket DATA/rivet.sock http://rivet/debug/pprof/profile
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return srv, nil

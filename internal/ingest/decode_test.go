@@ -213,3 +213,16 @@ func TestWriteKeyInBody(t *testing.T) {
 		t.Fatal("writeKey stored with the event")
 	}
 }
+
+func TestAppendISOMatchesTimeFormat(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 1, 2, 3, 4, 5, 6789012, time.UTC),
+		time.Date(999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2024, 2, 29, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)).UTC(),
+		time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		if got, want := string(appendISO(nil, tm)), tm.Format(timeFormat); got != want {
+			t.Errorf("appendISO(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}

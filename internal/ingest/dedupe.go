@@ -1,7 +1,11 @@
 package ingest
 
 import (
-	"github.com/bits-and-blooms/bloom/v3"
+	"encoding/binary"
+	"hash/maphash"
+	"math"
+
+	"github.com/bits-and-blooms/bitset"
 )
 
 // dedupeFilter answers "certainly never seen" for most message ids without
@@ -10,16 +14,26 @@ import (
 // A "maybe" falls through to the exact check (pending map, then the store), so
 // false positives cost a lookup, never correctness. Only the pipeline's writer
 // goroutine (and Recover, before it starts) uses it.
+//
+// Keys are filterKeys: the source and a SHA-256 digest of the message id, so
+// the bit positions come from the digest (double hashing, Kirsch–Mitzenmacher)
+// plus one fast hash of the whole key, with no further hashing per probe. The
+// filter is rebuilt at every start, so a per-process seed is fine.
 type dedupeFilter struct {
-	cur, prev *bloom.BloomFilter
+	cur, prev *bitset.BitSet
+	m         uint64 // bits per filter
+	k         uint64 // probes per key
+	seed      maphash.Seed
 	bucket    uint32 // bucket of cur
 	started   bool
 }
 
 // newDedupeFilter sizes each bucket's filter for keys entries at 1% false
-// positives. Memory is fixed up front: about 1.2 bytes per key per bucket.
+// positives: about 1.2 bytes per key per bucket, allocated up front.
 func newDedupeFilter(keys uint) *dedupeFilter {
-	return &dedupeFilter{cur: bloom.NewWithEstimates(keys, 0.01), prev: bloom.NewWithEstimates(keys, 0.01)}
+	m := uint64(math.Ceil(float64(keys) * 9.585)) // -ln(0.01) / ln(2)^2
+	m = (m + 63) &^ 63
+	return &dedupeFilter{cur: bitset.New(uint(m)), prev: bitset.New(uint(m)), m: m, k: 7, seed: maphash.MakeSeed()}
 }
 
 // advance makes bucket the current one, reusing the memory of the filter that
@@ -39,15 +53,41 @@ func (f *dedupeFilter) advance(bucket uint32) {
 	}
 }
 
+func (f *dedupeFilter) hashes(key []byte) (uint64, uint64) {
+	h1 := maphash.Bytes(f.seed, key)
+	var h2 uint64
+	if len(key) >= 8 {
+		h2 = binary.LittleEndian.Uint64(key[len(key)-8:])
+	}
+	return h1, h2 | 1
+}
+
 func (f *dedupeFilter) add(bucket uint32, key []byte) {
+	var bs *bitset.BitSet
 	switch bucket {
 	case f.bucket:
-		f.cur.Add(key)
+		bs = f.cur
 	case f.bucket - 1:
-		f.prev.Add(key)
+		bs = f.prev
+	default:
+		return
+	}
+	h1, h2 := f.hashes(key)
+	for i := uint64(0); i < f.k; i++ {
+		bs.Set(uint((h1 + i*h2) % f.m))
 	}
 }
 
 func (f *dedupeFilter) mayContain(key []byte) bool {
-	return f.cur.Test(key) || f.prev.Test(key)
+	h1, h2 := f.hashes(key)
+	return f.test(f.cur, h1, h2) || f.test(f.prev, h1, h2)
+}
+
+func (f *dedupeFilter) test(bs *bitset.BitSet, h1, h2 uint64) bool {
+	for i := uint64(0); i < f.k; i++ {
+		if !bs.Test(uint((h1 + i*h2) % f.m)) {
+			return false
+		}
+	}
+	return true
 }

@@ -189,8 +189,24 @@ func appendTime(b []byte, name string, t time.Time) []byte {
 	b = append(b, ',', '"')
 	b = append(b, name...)
 	b = append(b, '"', ':', '"')
-	b = t.UTC().AppendFormat(b, timeFormat)
+	b = appendISO(b, t.UTC())
 	return append(b, '"')
+}
+
+// appendISO writes t as 2006-01-02T15:04:05.000Z. Four timestamps per event
+// make time.Format's generality measurable; years outside 0-9999 fall back to it.
+func appendISO(b []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(b, timeFormat)
+	}
+	h, mi, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10), '.',
+		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+	return b
 }
 
 // duplicateName returns a member name that appears twice, or "". Events have

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"slices"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
@@ -569,11 +571,12 @@ func (p *Pipeline) indexer() {
 // index writes the index entries of groups and advances meta/indexed. The
 // store write is not fsync'd: after a crash, Recover redoes it from the log.
 func (p *Pipeline) index(gs []*group) error {
-	b := p.db.NewBatch()
-	defer b.Close()
 	var end int64
+	var kb sortedKeys
 	var val [16]byte
-	var key []byte
+	// One by-source entry per source per round, listing its offsets: a
+	// request's events nearly always share a source, so this saves a key per event.
+	bySource := map[string][]int64{}
 	for _, g := range gs {
 		end = max(end, g.end)
 		for _, r := range g.recs {
@@ -581,20 +584,25 @@ func (p *Pipeline) index(gs []*group) error {
 			case eventlog.KindEvent:
 				binary.BigEndian.PutUint64(val[:8], uint64(r.receivedAt))
 				binary.BigEndian.PutUint64(val[8:], uint64(r.offset))
-				key = store.DedupeKey(key[:0], p.bucket(r.receivedAt), r.src, r.msgID)
-				b.Set(key, val[:])
-				b.Set(store.SourceEventKey(r.src, r.offset), nil)
+				kb.add(store.DedupeKey(kb.next(), p.bucket(r.receivedAt), r.src, r.msgID), val[:])
+				bySource[r.src] = append(bySource[r.src], r.offset)
 				if r.userID != "" {
-					b.Set(store.IdentEventKey(r.ws, 'u', r.userID, r.offset), nil)
+					kb.add(store.AppendIdentEventKey(kb.next(), r.ws, 'u', r.userID, r.offset), nil)
 				}
 				if r.anonID != "" {
-					b.Set(store.IdentEventKey(r.ws, 'a', r.anonID, r.offset), nil)
+					kb.add(store.AppendIdentEventKey(kb.next(), r.ws, 'a', r.anonID, r.offset), nil)
 				}
 			case eventlog.KindQuarantine:
-				b.Set(store.QuarantineKey(r.src, r.offset), nil)
+				kb.add(store.AppendQuarantineKey(kb.next(), r.src, r.offset), nil)
 			}
 		}
 	}
+	for src, offs := range bySource {
+		kb.add(store.AppendSourceEventKey(kb.next(), src, offs[0]), encodeOffsets(nil, offs))
+	}
+	b := p.db.NewBatch()
+	defer b.Close()
+	kb.writeSorted(b)
 	if end > 0 && end > p.indexed.Load() {
 		var e [8]byte
 		binary.BigEndian.PutUint64(e[:], uint64(end))
@@ -639,6 +647,58 @@ func (p *Pipeline) WaitIndexed(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// encodeOffsets writes ascending offsets after the first (which is in the
+// key) as uvarint deltas.
+func encodeOffsets(dst []byte, offs []int64) []byte {
+	for i := 1; i < len(offs); i++ {
+		dst = binary.AppendUvarint(dst, uint64(offs[i]-offs[i-1]))
+	}
+	return dst
+}
+
+// decodeOffsets is the inverse of encodeOffsets.
+func decodeOffsets(first int64, v []byte) ([]int64, error) {
+	offs := []int64{first}
+	for len(v) > 0 {
+		d, n := binary.Uvarint(v)
+		if n <= 0 {
+			return nil, fmt.Errorf("corrupt offset list")
+		}
+		offs = append(offs, offs[len(offs)-1]+int64(d))
+		v = v[n:]
+	}
+	return offs, nil
+}
+
+// sortedKeys collects a round's index entries in one arena so they can be
+// written in key order: Pebble's memtable inserts in-order keys of a batch
+// far more cheaply (it reuses the previous insert's position in the skiplist)
+// than the random order in which events name their sources and people.
+type sortedKeys struct {
+	arena []byte
+	ents  []keyEnt
+}
+
+type keyEnt struct{ k0, k1, v1 int } // key = arena[k0:k1], value = arena[k1:v1]
+
+// next returns the arena to append one key to (then call add).
+func (s *sortedKeys) next() []byte { return s.arena }
+
+func (s *sortedKeys) add(arenaWithKey, value []byte) {
+	k0 := len(s.arena)
+	s.arena = append(arenaWithKey, value...)
+	k1 := len(arenaWithKey)
+	s.ents = append(s.ents, keyEnt{k0, k1, len(s.arena)})
+}
+
+func (s *sortedKeys) writeSorted(b *store.Batch) {
+	a := s.arena
+	slices.SortFunc(s.ents, func(x, y keyEnt) int { return bytes.Compare(a[x.k0:x.k1], a[y.k0:y.k1]) })
+	for _, e := range s.ents {
+		b.Set(a[e.k0:e.k1:e.k1], a[e.k1:e.v1])
+	}
 }
 
 // forget drops records from pending: they are indexed, or were never written.

@@ -96,12 +96,17 @@ func listAll(t *testing.T, r *Reader, src string) []string {
 	t.Helper()
 	var ids []string
 	cursor := ""
+	last := int64(-1)
 	for {
 		page, err := r.BySource(src, cursor, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, it := range page.Items {
+			if last >= 0 && it.Offset >= last {
+				t.Fatalf("listing not strictly newest first: %d after %d", it.Offset, last)
+			}
+			last = it.Offset
 			rec := stored(t, Event{Body: it.Event})
 			ids = append(ids, rec["messageId"].(string))
 		}

@@ -35,9 +35,56 @@ type Page struct {
 // ErrBadCursor is returned for a cursor this API did not issue.
 var ErrBadCursor = fmt.Errorf("invalid cursor")
 
-// BySource lists a source's events.
+// BySource lists a source's events. Its index keys each hold the offsets of
+// one indexing round, and rounds never interleave, so a page walks keys
+// backwards and each key's offsets backwards.
 func (r *Reader) BySource(srcID, cursor string, limit int) (Page, error) {
-	return r.list(store.SourceEventsPrefix(srcID), cursor, limit)
+	prefix := store.SourceEventsPrefix(srcID)
+	below, from, err := parseCursor(prefix, cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	var offs []int64
+	more := false
+	var ierr error
+	err = r.DB.Iterate(prefix, from, true, func(k, v []byte) bool {
+		round, err := decodeOffsets(store.OffsetSuffix(k), v)
+		if err != nil {
+			ierr = err
+			return false
+		}
+		for i := len(round) - 1; i >= 0; i-- {
+			if below > 0 && round[i] >= below {
+				continue
+			}
+			if len(offs) == limit {
+				more = true
+				return false
+			}
+			offs = append(offs, round[i])
+		}
+		return true
+	})
+	if err == nil {
+		err = ierr
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	return r.page(offs, more)
+}
+
+// parseCursor turns a cursor (the offset of the last item shown) into the
+// bound below which to continue and the key to start iterating from.
+func parseCursor(prefix []byte, cursor string) (int64, []byte, error) {
+	if cursor == "" {
+		return 0, nil, nil
+	}
+	off, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || off <= 0 {
+		return 0, nil, ErrBadCursor
+	}
+	return off, store.SourceEventKeyFromPrefix(prefix, off-1), nil
 }
 
 // Quarantined lists a source's quarantined input.
@@ -51,18 +98,13 @@ func (r *Reader) ByIdentifier(wsID string, typ byte, id, cursor string, limit in
 }
 
 func (r *Reader) list(prefix []byte, cursor string, limit int) (Page, error) {
-	var from []byte
-	if cursor != "" {
-		off, err := strconv.ParseInt(cursor, 10, 64)
-		if err != nil || off <= 0 {
-			return Page{}, ErrBadCursor
-		}
-		// The cursor is the offset of the last item shown; continue below it.
-		from = store.SourceEventKeyFromPrefix(prefix, off-1)
+	_, from, err := parseCursor(prefix, cursor)
+	if err != nil {
+		return Page{}, err
 	}
 	var offs []int64
 	more := false
-	err := r.DB.Iterate(prefix, from, true, func(k, _ []byte) bool {
+	err = r.DB.Iterate(prefix, from, true, func(k, _ []byte) bool {
 		if len(k) != len(prefix)+8 {
 			return true // a longer identifier sharing this prefix
 		}
@@ -76,6 +118,11 @@ func (r *Reader) list(prefix []byte, cursor string, limit int) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	return r.page(offs, more)
+}
+
+// page reads the records at offs from the log.
+func (r *Reader) page(offs []int64, more bool) (Page, error) {
 	page := Page{Items: make([]Listed, 0, len(offs))}
 	for _, off := range offs {
 		payload, err := r.Log.ReadAt(off)

@@ -15,7 +15,8 @@ import (
 //	key/<sha256 of secret>               API key JSON (secrets are never stored)
 //	kid/<keyID>                          key id -> sha256 (for revocation by id)
 //	dd/<bucket u32><srcID>\x00<h16>      dedupe: receivedAt u64 | offset u64; h16 = SHA-256(msgID)[:16]
-//	xs/<srcID>\x00<offset u64>           events of a source, by log offset
+//	xs/<srcID>\x00<offset u64>           events of a source: the first offset of an indexing round; the
+//	                                     value holds the round's later offsets (uvarint deltas)
 //	xq/<srcID>\x00<offset u64>           quarantined input of a source, by log offset
 //	xi/<wsID>\x00<type><len><id><offset> events of an identifier (type 'u' userId, 'a' anonymousId)
 //
@@ -114,4 +115,24 @@ func OffsetSuffix(key []byte) int64 {
 // SourceEventKeyFromPrefix appends an offset to any offset-suffixed index prefix.
 func SourceEventKeyFromPrefix(prefix []byte, off int64) []byte {
 	return binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), uint64(off))
+}
+
+// AppendSourceEventKey appends the by-source index key of the event at off to dst.
+func AppendSourceEventKey(dst []byte, srcID string, off int64) []byte {
+	dst = append(append(append(dst, PrefixSourceEvents...), srcID...), 0)
+	return binary.BigEndian.AppendUint64(dst, uint64(off))
+}
+
+// AppendQuarantineKey appends the quarantine index key of the record at off to dst.
+func AppendQuarantineKey(dst []byte, srcID string, off int64) []byte {
+	dst = append(append(append(dst, PrefixQuarantine...), srcID...), 0)
+	return binary.BigEndian.AppendUint64(dst, uint64(off))
+}
+
+// AppendIdentEventKey appends the identifier index key of the event at off to dst.
+func AppendIdentEventKey(dst []byte, wsID string, typ byte, id string, off int64) []byte {
+	dst = append(append(append(dst, PrefixIdentEvents...), wsID...), 0, typ)
+	dst = binary.AppendUvarint(dst, uint64(len(id)))
+	dst = append(dst, id...)
+	return binary.BigEndian.AppendUint64(dst, uint64(off))
 }

@@ -68,3 +68,11 @@ func TestIterateBounds(t *testing.T) {
 		t.Fatal("PrefixEnd")
 	}
 }
+
+func TestAppendKeysMatchBuilders(t *testing.T) {
+	if !bytes.Equal(AppendSourceEventKey([]byte("x"), "s1", 7)[1:], SourceEventKey("s1", 7)) ||
+		!bytes.Equal(AppendQuarantineKey(nil, "s1", 7), QuarantineKey("s1", 7)) ||
+		!bytes.Equal(AppendIdentEventKey(nil, "ws", 'u', "张三", 9), IdentEventKey("ws", 'u', "张三", 9)) {
+		t.Fatal("append and build forms of an index key differ")
+	}
+}
