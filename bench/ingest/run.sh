@@ -6,7 +6,7 @@
 #   MODE=latency bench/ingest/run.sh         p99 at half the max rate
 #   MODE=soak DURATION=5m bench/ingest/run.sh  server RSS over a long run
 #
-# Knobs: CONCURRENCY ("4 16 64"), DURATION (measured, per run), WARMUP,
+# Knobs: RAW_DECODER (rivet: Rivet's decoder, the default; stdlib: encoding/json), CONCURRENCY ("4 16 64"), DURATION (measured, per run), WARMUP,
 # REPEAT (median of N), BATCH, POOL, TARGETS ("rivet raw"), LAT_CONCURRENCY,
 # SOAK_CONCURRENCY, RATE (soak only; 0 = closed loop), BENCH_TMPDIR (where
 # data goes: pick the disk you care about), OUT (keep JSON reports and logs).
@@ -118,7 +118,7 @@ start_target() {
 		;;
 	raw)
 		KEY=bench
-		"$BIN/rawlimit" -addr "127.0.0.1:$port" -file "$TMP/data/raw.log" >>"$TMP/logs/current.log" 2>&1 &
+		"$BIN/rawlimit" -addr "127.0.0.1:$port" -file "$TMP/data/raw.log" -decoder "${RAW_DECODER:-rivet}" >>"$TMP/logs/current.log" 2>&1 &
 		;;
 	esac
 	SERVER_PID=$!

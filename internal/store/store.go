@@ -28,8 +28,12 @@ func Open(dir string) (*DB, error) {
 		Logger:                      quietLogger{},
 		MemTableSize:                64 << 20,
 		MemTableStopWritesThreshold: 4,
-		L0CompactionThreshold:       4,
-		LBaseMaxBytes:               256 << 20,
+		// Reads are rare (a dedupe lookup only when the in-memory filter says
+		// "maybe", listings), writes constant: trade read amplification for
+		// less compaction.
+		L0CompactionThreshold:       16,
+		L0StopWritesThreshold:       64,
+		LBaseMaxBytes:               1 << 30,
 		Cache:                       pebble.NewCache(128 << 20),
 		// No write-ahead log: everything written at ingest rate derives from
 		// the event log and is rebuilt from it after a crash (see
