@@ -172,22 +172,31 @@ func handler(queue chan<- *commit, decoder string) http.HandlerFunc {
 				fail(w, http.StatusBadRequest, fmt.Sprintf("event %d: unknown type or no userId/anonymousId", i))
 				return
 			}
-			// Frame: little-endian length, crc32c of payload, payload — enough
-			// for a reader to detect a torn tail after a crash.
-			c.frames = binary.LittleEndian.AppendUint32(c.frames, uint32(len(raw)))
-			c.frames = binary.LittleEndian.AppendUint32(c.frames, crc32.Checksum(raw, castagnoli))
-			c.frames = append(c.frames, raw...)
+			c.appendFrame(raw)
 		}
-		queue <- c
-		err := <-c.done
-		commitPool.Put(c)
-		if err != nil {
-			fail(w, http.StatusServiceUnavailable, "not durable: "+err.Error())
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"success":true}`)
+		commitAndAnswer(w, queue, c)
 	}
+}
+
+// appendFrame adds one event: little-endian length, crc32c of payload,
+// payload — enough for a reader to detect a torn tail after a crash.
+func (c *commit) appendFrame(payload []byte) {
+	c.frames = binary.LittleEndian.AppendUint32(c.frames, uint32(len(payload)))
+	c.frames = binary.LittleEndian.AppendUint32(c.frames, crc32.Checksum(payload, castagnoli))
+	c.frames = append(c.frames, payload...)
+}
+
+// commitAndAnswer hands c to the group commit and answers once it is durable.
+func commitAndAnswer(w http.ResponseWriter, queue chan<- *commit, c *commit) {
+	queue <- c
+	err := <-c.done
+	commitPool.Put(c)
+	if err != nil {
+		fail(w, http.StatusServiceUnavailable, "not durable: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `{"success":true}`)
 }
 
 // decodeWithRivet validates and normalises the batch exactly as Rivet does,
@@ -206,19 +215,9 @@ func decodeWithRivet(w http.ResponseWriter, body []byte, queue chan<- *commit) {
 	c.frames = c.frames[:0]
 	c.events = len(d.Events)
 	for _, e := range d.Events {
-		c.frames = binary.LittleEndian.AppendUint32(c.frames, uint32(len(e.Body)))
-		c.frames = binary.LittleEndian.AppendUint32(c.frames, crc32.Checksum(e.Body, castagnoli))
-		c.frames = append(c.frames, e.Body...)
+		c.appendFrame(e.Body)
 	}
-	queue <- c
-	err := <-c.done
-	commitPool.Put(c)
-	if err != nil {
-		fail(w, http.StatusServiceUnavailable, "not durable: "+err.Error())
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	io.WriteString(w, `{"success":true}`)
+	commitAndAnswer(w, queue, c)
 }
 
 // syncDir makes the file's directory entry durable, so acknowledged data
