@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -173,21 +174,17 @@ func (s *Server) handleCreateKey(w http.ResponseWriter, r *http.Request, p auth.
 }
 
 func (s *Server) handleRevokeKey(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	keys, err := s.auth.Keys(p.Workspace.ID)
+	id := r.PathValue("id")
+	k, err := s.auth.KeyByID(id)
+	if err == nil && k.WorkspaceID != p.Workspace.ID {
+		err = fmt.Errorf("key %q: %w", id, auth.ErrNotFound) // another workspace's key does not exist here
+	}
+	if err == nil {
+		err = s.auth.RevokeKey(id)
+	}
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
 	}
-	id := r.PathValue("id")
-	for _, k := range keys {
-		if k.ID == id {
-			if err := s.auth.RevokeKey(id); err != nil {
-				writeError(w, r, s.log, err)
-				return
-			}
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-	}
-	writeError(w, r, s.log, newError(http.StatusNotFound, "not_found", "no key "+id+" in this workspace"))
+	w.WriteHeader(http.StatusNoContent)
 }

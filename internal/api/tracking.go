@@ -35,10 +35,6 @@ func readBody(r *http.Request, limit int, buf *bytes.Buffer) *apiError {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(src, int64(limit)+1))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return tooLarge(limit)
-		}
 		return newError(http.StatusBadRequest, string(ingest.CodeMalformedJSON), "the body could not be read: "+sanitize(err))
 	}
 	if n > int64(limit) {

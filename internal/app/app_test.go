@@ -295,3 +295,38 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatalf("metrics missing ingest counters:\n%s", b)
 	}
 }
+
+func TestAdminKeysCreateAndRevoke(t *testing.T) {
+	e := start(t, nil)
+	req, _ := http.NewRequest("POST", e.base+"/api/v1/keys", strings.NewReader(`{"scope":"read"}`))
+	req.Header.Set("Authorization", "Bearer "+e.adminKey)
+	r := do(t, req)
+	if r.status != 201 || !strings.HasPrefix(r.body["key"].(string), "rvr_") {
+		t.Fatalf("create key: %d %v", r.status, r.body)
+	}
+	key, id := r.body["key"].(string), r.body["id"].(string)
+	if g := e.get(t, "/api/v1/sources", key); g.status != 200 {
+		t.Fatalf("new key cannot read: %d", g.status)
+	}
+	del := func(id, with string) int {
+		req, _ := http.NewRequest("DELETE", e.base+"/api/v1/keys/"+id, nil)
+		req.Header.Set("Authorization", "Bearer "+with)
+		return do(t, req).status
+	}
+	if s := del(id, e.readKey); s != 403 {
+		t.Fatalf("read key revoked a key: %d", s)
+	}
+	other, _, err := e.app.Auth.CreateKey("other", auth.ScopeRead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := del(other.ID, e.adminKey); s != 404 {
+		t.Fatalf("revoking another workspace's key: %d, want 404", s)
+	}
+	if s := del(id, e.adminKey); s != 204 {
+		t.Fatalf("revoke: %d", s)
+	}
+	if g := e.get(t, "/api/v1/sources", key); g.status != 403 || g.body["code"] != "revoked_key" {
+		t.Fatalf("revoked key still reads: %d %v", g.status, g.body)
+	}
+}

@@ -227,19 +227,25 @@ func (s *Service) addKey(b *store.Batch, scope Scope, wsID, srcID string) string
 	return secret
 }
 
+// KeyByID returns the stored key with the given id.
+func (s *Service) KeyByID(id string) (Key, error) {
+	var k Key
+	hash, err := s.db.Get(store.APIKeyIDKey(id))
+	if errors.Is(err, store.ErrNotFound) {
+		return k, fmt.Errorf("key %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return k, err
+	}
+	return k, getJSON(s.db, store.APIKeyKey(string(hash)), &k)
+}
+
 // RevokeKey revokes the key with the given id; later requests with it get ErrRevoked.
 func (s *Service) RevokeKey(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	hash, err := s.db.Get(store.APIKeyIDKey(id))
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("key %q: %w", id, ErrNotFound)
-	}
+	k, err := s.KeyByID(id)
 	if err != nil {
-		return err
-	}
-	var k Key
-	if err := getJSON(s.db, store.APIKeyKey(string(hash)), &k); err != nil {
 		return err
 	}
 	now := s.now().UTC()
@@ -314,18 +320,5 @@ func (s *Service) Sources(wsID string) ([]Source, error) {
 	if err == nil {
 		err = ierr
 	}
-	return out, err
-}
-
-// Keys lists a workspace's keys (digests only).
-func (s *Service) Keys(wsID string) ([]Key, error) {
-	var out []Key
-	err := s.db.Iterate(store.PrefixKey, nil, false, func(_, v []byte) bool {
-		var k Key
-		if json.Unmarshal(v, &k) == nil && k.WorkspaceID == wsID {
-			out = append(out, k)
-		}
-		return true
-	})
 	return out, err
 }

@@ -152,7 +152,7 @@ func withAdmin(cfg config.Config, stderr io.Writer, fn func(app.Admin) error) er
 
 func runSource(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: rivet source create|list ...")
+		return fmt.Errorf("usage: rivet source create|list [flags]")
 	}
 	fs := flag.NewFlagSet("source "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -198,7 +198,7 @@ func runSource(args []string, stdout, stderr io.Writer) error {
 
 func runKey(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: rivet key create|revoke ...")
+		return fmt.Errorf("usage: rivet key create|revoke [flags]")
 	}
 	fs := flag.NewFlagSet("key "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -239,5 +239,5 @@ func runKey(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown key command %q", args[0])
 }
 
-// exitCode lets main stay ten lines.
+// Main runs the command line of this process and exits with its status.
 func Main() { os.Exit(Run(os.Args[1:], os.Stdout, os.Stderr)) }

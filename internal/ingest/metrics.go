@@ -4,18 +4,22 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // Metrics are the pipeline's Prometheus instruments.
 type Metrics struct {
-	Events        *prometheus.CounterVec
 	FsyncSeconds  prometheus.Histogram
 	GroupRequests prometheus.Histogram
+
+	accepted, duplicate, quarantined prometheus.Counter
 }
 
 // NewMetrics registers the pipeline's metrics with reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
+	events := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rivet_ingest_events_total",
+		Help: "Events received, by outcome (accepted, duplicate, quarantined).",
+	}, []string{"outcome"})
 	m := &Metrics{
-		Events: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rivet_ingest_events_total",
-			Help: "Events received, by outcome (accepted, duplicate, quarantined).",
-		}, []string{"outcome"}),
+		accepted:    events.WithLabelValues("accepted"),
+		duplicate:   events.WithLabelValues("duplicate"),
+		quarantined: events.WithLabelValues("quarantined"),
 		FsyncSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "rivet_log_fsync_seconds",
 			Help:    "Duration of event-log group-commit fsyncs.",
@@ -27,12 +31,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(1, 2, 8),
 		}),
 	}
-	reg.MustRegister(m.Events, m.FsyncSeconds, m.GroupRequests)
+	reg.MustRegister(events, m.FsyncSeconds, m.GroupRequests)
 	return m
 }
 
 func (m *Metrics) observe(r Result) {
-	m.Events.WithLabelValues("accepted").Add(float64(r.Accepted))
-	m.Events.WithLabelValues("duplicate").Add(float64(r.Duplicates))
-	m.Events.WithLabelValues("quarantined").Add(float64(r.Quarantined))
+	m.accepted.Add(float64(r.Accepted))
+	m.duplicate.Add(float64(r.Duplicates))
+	m.quarantined.Add(float64(r.Quarantined))
 }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"slices"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
@@ -10,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,12 +86,11 @@ type Result struct {
 }
 
 type request struct {
-	sub   *Submission
-	size  int64
-	res   Result
-	err   error
-	done  chan struct{}
-	wrote int // records this request added to its group
+	sub  *Submission
+	size int64
+	res  Result
+	err  error
+	done chan struct{}
 }
 
 // written is what the indexer needs of one appended record.
@@ -100,7 +99,7 @@ type written struct {
 	offset     int64
 	receivedAt int64
 	ws, src    string
-	msgID      string
+	did        string // dedupe id: store.DedupeID(src, messageId)
 	userID     string
 	anonID     string
 }
@@ -136,7 +135,7 @@ type Pipeline struct {
 	stopped chan struct{}
 
 	pendingMu sync.Mutex
-	pending   map[string]int64 // source\x00messageId -> receivedAt, written but not indexed
+	pending   map[string]int64 // dedupe id -> receivedAt, written but not indexed
 	filter    *dedupeFilter    // writer goroutine only
 
 	wg       *sync.WaitGroup
@@ -208,7 +207,7 @@ func (p *Pipeline) Recover() error {
 		if err != nil {
 			return fmt.Errorf("recover: record at %d: %w", off, err)
 		}
-		g.recs = append(g.recs, written{kind: r.Kind, offset: off, receivedAt: r.ReceivedAt, ws: r.Workspace, src: r.Source, msgID: r.MessageID, userID: r.UserID, anonID: r.AnonymousID})
+		g.recs = append(g.recs, written{kind: r.Kind, offset: off, receivedAt: r.ReceivedAt, ws: r.Workspace, src: r.Source, did: string(filterKey(nil, r.Source, r.MessageID)), userID: r.UserID, anonID: r.AnonymousID})
 		n++
 		if len(g.recs) >= 10000 {
 			return flush(off + eventlog.FrameSize(payload))
@@ -258,12 +257,7 @@ func (p *Pipeline) Start() {
 	go func() { defer wg.Done(); p.writer() }()
 	go func() { defer wg.Done(); p.syncer() }()
 	go func() { defer wg.Done(); p.indexer() }()
-	sweepStop := make(chan struct{})
-	go func() { defer wg.Done(); p.sweeper(sweepStop) }()
-	go func() {
-		<-p.stopped
-		close(sweepStop)
-	}()
+	go func() { defer wg.Done(); p.sweeper() }()
 	p.wg = &wg
 }
 
@@ -326,25 +320,24 @@ func (p *Pipeline) Submit(ctx context.Context, sub *Submission) (Result, error) 
 // Inflight is the number of bytes accepted but not yet acknowledged.
 func (p *Pipeline) Inflight() int64 { return p.inflight.Load() }
 
-func dedupeKey(src, msgID string) string { return src + "\x00" + msgID }
-
 func (p *Pipeline) bucket(t int64) uint32 {
 	return uint32(t / int64(p.cfg.DedupeWindow))
 }
 
-// seen reports whether msgID was accepted for src within the dedupe window;
-// fk is its filterKey. Called with pendingMu held.
-func (p *Pipeline) seen(fk []byte, src, msgID string, now int64) (bool, error) {
+// seen reports whether the message whose dedupe id is fk was accepted within
+// the dedupe window. Called with pendingMu held.
+func (p *Pipeline) seen(fk []byte, now int64) (bool, error) {
 	if !p.filter.mayContain(fk) {
 		return false, nil
 	}
-	if _, ok := p.pending[dedupeKey(src, msgID)]; ok {
+	if _, ok := p.pending[string(fk)]; ok {
 		return true, nil
 	}
 	b := p.bucket(now)
-	key := make([]byte, 0, len(store.PrefixDedupe)+4+len(fk))
+	var key []byte
 	for _, bk := range [2]uint32{b, b - 1} {
-		key = append(binary.BigEndian.AppendUint32(append(key[:0], store.PrefixDedupe...), bk), fk...)
+		// A "maybe" is rare (1 % plus real duplicates): the conversion's copy does not matter.
+		key = store.DedupeKey(key[:0], bk, string(fk))
 		v, err := p.db.Get(key)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
@@ -359,7 +352,8 @@ func (p *Pipeline) seen(fk []byte, src, msgID string, now int64) (bool, error) {
 	return false, nil
 }
 
-// filterKey is the dedupe filter's key: the dd/ key without prefix and bucket.
+// filterKey is a message's dedupe id, the key of the filter and of pending:
+// the dd/ key without prefix and bucket.
 func filterKey(dst []byte, src, msgID string) []byte { return store.DedupeID(dst, src, msgID) }
 
 func (p *Pipeline) fail(err error) {
@@ -413,7 +407,7 @@ func (p *Pipeline) writer() {
 			for i := range sub.Events {
 				e := &sub.Events[i]
 				key = filterKey(key[:0], sub.Source, e.MessageID)
-				dup, err := p.seen(key, sub.Source, e.MessageID, now)
+				dup, err := p.seen(key, now)
 				if err != nil {
 					g.err = err
 					break
@@ -422,14 +416,15 @@ func (p *Pipeline) writer() {
 					req.res.Duplicates++
 					continue
 				}
-				p.pending[dedupeKey(sub.Source, e.MessageID)] = now
+				did := string(key)
+				p.pending[did] = now
 				p.filter.add(p.bucket(now), key)
 				rec := eventlog.Record{Kind: eventlog.KindEvent, Partition: Partition(sub.Workspace, e.UserID, e.AnonymousID, p.cfg.Partitions),
 					ReceivedAt: now, Workspace: sub.Workspace, Source: sub.Source, MessageID: e.MessageID, UserID: e.UserID, AnonymousID: e.AnonymousID, Body: e.Body}
 				start := len(buf)
 				buf = rec.AppendEncode(buf)
 				payloads = append(payloads, buf[start:len(buf):len(buf)])
-				g.recs = append(g.recs, written{kind: eventlog.KindEvent, receivedAt: now, ws: sub.Workspace, src: sub.Source, msgID: e.MessageID, userID: e.UserID, anonID: e.AnonymousID})
+				g.recs = append(g.recs, written{kind: eventlog.KindEvent, receivedAt: now, ws: sub.Workspace, src: sub.Source, did: did, userID: e.UserID, anonID: e.AnonymousID})
 				req.res.Accepted++
 			}
 			for _, rj := range sub.Rejected {
@@ -479,14 +474,14 @@ func (p *Pipeline) syncer() {
 		select {
 		case g, ok = <-p.syncq:
 		case <-tick:
-			if err := p.log.Sync(p.logWritten()); err != nil {
+			if err := p.log.Sync(p.log.Written()); err != nil {
 				p.fail(err)
 			}
 			lastSync = time.Now()
 			continue
 		}
 		if !ok {
-			if err := p.log.Sync(p.logWritten()); err != nil {
+			if err := p.log.Sync(p.log.Written()); err != nil {
 				p.fail(err)
 			}
 			return
@@ -545,8 +540,6 @@ func (p *Pipeline) syncer() {
 	}
 }
 
-func (p *Pipeline) logWritten() int64 { return p.log.Written() }
-
 func (p *Pipeline) indexer() {
 	defer close(p.stopped)
 	for gs := range p.indexq {
@@ -584,7 +577,7 @@ func (p *Pipeline) index(gs []*group) error {
 			case eventlog.KindEvent:
 				binary.BigEndian.PutUint64(val[:8], uint64(r.receivedAt))
 				binary.BigEndian.PutUint64(val[8:], uint64(r.offset))
-				kb.add(store.DedupeKey(kb.next(), p.bucket(r.receivedAt), r.src, r.msgID), val[:])
+				kb.add(store.DedupeKey(kb.next(), p.bucket(r.receivedAt), r.did), val[:])
 				bySource[r.src] = append(bySource[r.src], r.offset)
 				if r.userID != "" {
 					kb.add(store.AppendIdentEventKey(kb.next(), r.ws, 'u', r.userID, r.offset), nil)
@@ -706,14 +699,15 @@ func (p *Pipeline) forget(recs []written) {
 	p.pendingMu.Lock()
 	for _, r := range recs {
 		if r.kind == eventlog.KindEvent {
-			delete(p.pending, dedupeKey(r.src, r.msgID))
+			delete(p.pending, r.did)
 		}
 	}
 	p.pendingMu.Unlock()
 }
 
-// sweeper drops dedupe buckets that fell out of the window.
-func (p *Pipeline) sweeper(stop <-chan struct{}) {
+// sweeper drops dedupe buckets that fell out of the window, until the
+// indexer (the last stage) has stopped.
+func (p *Pipeline) sweeper() {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -725,7 +719,7 @@ func (p *Pipeline) sweeper(stop <-chan struct{}) {
 			}
 		}
 		select {
-		case <-stop:
+		case <-p.stopped:
 			return
 		case <-t.C:
 		}

@@ -84,7 +84,7 @@ func parseCursor(prefix []byte, cursor string) (int64, []byte, error) {
 	if err != nil || off <= 0 {
 		return 0, nil, ErrBadCursor
 	}
-	return off, store.SourceEventKeyFromPrefix(prefix, off-1), nil
+	return off, store.OffsetKey(prefix, off-1), nil
 }
 
 // Quarantined lists a source's quarantined input.
@@ -105,9 +105,6 @@ func (r *Reader) list(prefix []byte, cursor string, limit int) (Page, error) {
 	var offs []int64
 	more := false
 	err = r.DB.Iterate(prefix, from, true, func(k, _ []byte) bool {
-		if len(k) != len(prefix)+8 {
-			return true // a longer identifier sharing this prefix
-		}
 		if len(offs) == limit {
 			more = true
 			return false

@@ -59,20 +59,55 @@ func SourceKey(id string) []byte             { return join(PrefixSource, id) }
 func SourceNameKey(wsID, name string) []byte { return join(PrefixSourceName, wsID, name) }
 func APIKeyKey(hash string) []byte           { return join(PrefixKey, hash) }
 func APIKeyIDKey(id string) []byte           { return join(PrefixKeyID, id) }
-func SourceEventsPrefix(srcID string) []byte { return join(PrefixSourceEvents, srcID, "") }
-func QuarantinePrefix(srcID string) []byte   { return join(PrefixQuarantine, srcID, "") }
-func SourceEventKey(srcID string, off int64) []byte {
-	return binary.BigEndian.AppendUint64(SourceEventsPrefix(srcID), uint64(off))
-}
-func QuarantineKey(srcID string, off int64) []byte {
-	return binary.BigEndian.AppendUint64(QuarantinePrefix(srcID), uint64(off))
+
+// SourceEventsPrefix, QuarantinePrefix and IdentEventsPrefix are the prefixes
+// of the offset-suffixed index keys; OffsetKey completes any of them.
+func SourceEventsPrefix(srcID string) []byte { return appendSourceEventsPrefix(nil, srcID) }
+func QuarantinePrefix(srcID string) []byte   { return appendQuarantinePrefix(nil, srcID) }
+func IdentEventsPrefix(wsID string, typ byte, id string) []byte {
+	return appendIdentEventsPrefix(nil, wsID, typ, id)
 }
 
-// DedupeKey is the dedupe entry of a message id in a time bucket.
-func DedupeKey(dst []byte, bucket uint32, srcID, msgID string) []byte {
+func appendSourceEventsPrefix(dst []byte, srcID string) []byte {
+	return append(append(append(dst, PrefixSourceEvents...), srcID...), 0)
+}
+
+func appendQuarantinePrefix(dst []byte, srcID string) []byte {
+	return append(append(append(dst, PrefixQuarantine...), srcID...), 0)
+}
+
+func appendIdentEventsPrefix(dst []byte, wsID string, typ byte, id string) []byte {
+	dst = append(append(append(dst, PrefixIdentEvents...), wsID...), 0, typ)
+	dst = binary.AppendUvarint(dst, uint64(len(id)))
+	return append(dst, id...)
+}
+
+// OffsetKey appends a big-endian offset to a copy of an index prefix.
+func OffsetKey(prefix []byte, off int64) []byte {
+	return binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), uint64(off))
+}
+
+// AppendSourceEventKey appends the by-source index key of the round starting at off to dst.
+func AppendSourceEventKey(dst []byte, srcID string, off int64) []byte {
+	return binary.BigEndian.AppendUint64(appendSourceEventsPrefix(dst, srcID), uint64(off))
+}
+
+// AppendQuarantineKey appends the quarantine index key of the record at off to dst.
+func AppendQuarantineKey(dst []byte, srcID string, off int64) []byte {
+	return binary.BigEndian.AppendUint64(appendQuarantinePrefix(dst, srcID), uint64(off))
+}
+
+// AppendIdentEventKey appends the identifier index key of the event at off to dst.
+func AppendIdentEventKey(dst []byte, wsID string, typ byte, id string, off int64) []byte {
+	return binary.BigEndian.AppendUint64(appendIdentEventsPrefix(dst, wsID, typ, id), uint64(off))
+}
+
+// DedupeKey is the dedupe entry, in a time bucket, of a message whose
+// DedupeID is id.
+func DedupeKey(dst []byte, bucket uint32, id string) []byte {
 	dst = append(dst, PrefixDedupe...)
 	dst = binary.BigEndian.AppendUint32(dst, bucket)
-	return DedupeID(dst, srcID, msgID)
+	return append(dst, id...)
 }
 
 // DedupeID appends the source and a 128-bit digest of the message id: keys stay
@@ -91,48 +126,10 @@ func DedupeBucketPrefix(bucket uint32) []byte {
 	return binary.BigEndian.AppendUint32(append([]byte(nil), PrefixDedupe...), bucket)
 }
 
-// IdentEventsPrefix is the prefix of one identifier's event index.
-func IdentEventsPrefix(wsID string, typ byte, id string) []byte {
-	k := join(PrefixIdentEvents, wsID, "")
-	k = append(k, typ)
-	k = binary.AppendUvarint(k, uint64(len(id)))
-	return append(k, id...)
-}
-
-// IdentEventKey indexes the event at off under an identifier.
-func IdentEventKey(wsID string, typ byte, id string, off int64) []byte {
-	return binary.BigEndian.AppendUint64(IdentEventsPrefix(wsID, typ, id), uint64(off))
-}
-
 // OffsetSuffix reads the trailing big-endian offset of an index key.
 func OffsetSuffix(key []byte) int64 {
 	if len(key) < 8 {
 		return -1
 	}
 	return int64(binary.BigEndian.Uint64(key[len(key)-8:]))
-}
-
-// SourceEventKeyFromPrefix appends an offset to any offset-suffixed index prefix.
-func SourceEventKeyFromPrefix(prefix []byte, off int64) []byte {
-	return binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), uint64(off))
-}
-
-// AppendSourceEventKey appends the by-source index key of the event at off to dst.
-func AppendSourceEventKey(dst []byte, srcID string, off int64) []byte {
-	dst = append(append(append(dst, PrefixSourceEvents...), srcID...), 0)
-	return binary.BigEndian.AppendUint64(dst, uint64(off))
-}
-
-// AppendQuarantineKey appends the quarantine index key of the record at off to dst.
-func AppendQuarantineKey(dst []byte, srcID string, off int64) []byte {
-	dst = append(append(append(dst, PrefixQuarantine...), srcID...), 0)
-	return binary.BigEndian.AppendUint64(dst, uint64(off))
-}
-
-// AppendIdentEventKey appends the identifier index key of the event at off to dst.
-func AppendIdentEventKey(dst []byte, wsID string, typ byte, id string, off int64) []byte {
-	dst = append(append(append(dst, PrefixIdentEvents...), wsID...), 0, typ)
-	dst = binary.AppendUvarint(dst, uint64(len(id)))
-	dst = append(dst, id...)
-	return binary.BigEndian.AppendUint64(dst, uint64(off))
 }

@@ -31,10 +31,10 @@ func Open(dir string) (*DB, error) {
 		// Reads are rare (a dedupe lookup only when the in-memory filter says
 		// "maybe", listings), writes constant: trade read amplification for
 		// less compaction.
-		L0CompactionThreshold:       16,
-		L0StopWritesThreshold:       64,
-		LBaseMaxBytes:               1 << 30,
-		Cache:                       pebble.NewCache(128 << 20),
+		L0CompactionThreshold: 16,
+		L0StopWritesThreshold: 64,
+		LBaseMaxBytes:         1 << 30,
+		Cache:                 pebble.NewCache(128 << 20),
 		// No write-ahead log: everything written at ingest rate derives from
 		// the event log and is rebuilt from it after a crash (see
 		// ingest.Pipeline.Recover); the few writes that do not (keys, sources)
@@ -184,9 +184,6 @@ func prefixEnd(p []byte) []byte {
 	}
 	return nil
 }
-
-// PrefixEnd is exported for callers building DeleteRange bounds.
-func PrefixEnd(p []byte) []byte { return prefixEnd(p) }
 
 type quietLogger struct{}
 

@@ -47,14 +47,14 @@ func TestIterateBounds(t *testing.T) {
 	defer db.Close()
 	b := db.NewBatch()
 	for i := 0; i < 5; i++ {
-		b.Set(SourceEventKey("s1", int64(i*10)), nil)
+		b.Set(AppendSourceEventKey(nil, "s1", int64(i*10)), nil)
 	}
-	b.Set(SourceEventKey("s10", 1), nil) // shares the "s1" prefix bytes, not the key prefix
+	b.Set(AppendSourceEventKey(nil, "s10", 1), nil) // shares the "s1" prefix bytes, not the key prefix
 	if err := b.Commit(true); err != nil {
 		t.Fatal(err)
 	}
 	var got []int64
-	db.Iterate(SourceEventsPrefix("s1"), SourceEventKey("s1", 25), true, func(k, _ []byte) bool {
+	db.Iterate(SourceEventsPrefix("s1"), AppendSourceEventKey(nil, "s1", 25), true, func(k, _ []byte) bool {
 		got = append(got, OffsetSuffix(k))
 		return true
 	})
@@ -64,15 +64,18 @@ func TestIterateBounds(t *testing.T) {
 	if _, err := db.Get([]byte("nope")); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get missing = %v", err)
 	}
-	if !bytes.Equal(PrefixEnd([]byte{1, 0xff}), []byte{2}) || PrefixEnd([]byte{0xff}) != nil {
+	if !bytes.Equal(prefixEnd([]byte{1, 0xff}), []byte{2}) || prefixEnd([]byte{0xff}) != nil {
 		t.Fatal("PrefixEnd")
 	}
 }
 
-func TestAppendKeysMatchBuilders(t *testing.T) {
-	if !bytes.Equal(AppendSourceEventKey([]byte("x"), "s1", 7)[1:], SourceEventKey("s1", 7)) ||
-		!bytes.Equal(AppendQuarantineKey(nil, "s1", 7), QuarantineKey("s1", 7)) ||
-		!bytes.Equal(AppendIdentEventKey(nil, "ws", 'u', "张三", 9), IdentEventKey("ws", 'u', "张三", 9)) {
-		t.Fatal("append and build forms of an index key differ")
+func TestIndexKeysArePrefixPlusOffset(t *testing.T) {
+	if !bytes.Equal(AppendSourceEventKey([]byte("x"), "s1", 7)[1:], OffsetKey(SourceEventsPrefix("s1"), 7)) ||
+		!bytes.Equal(AppendQuarantineKey(nil, "s1", 7), OffsetKey(QuarantinePrefix("s1"), 7)) ||
+		!bytes.Equal(AppendIdentEventKey(nil, "ws", 'u', "张三", 9), OffsetKey(IdentEventsPrefix("ws", 'u', "张三"), 9)) {
+		t.Fatal("index key is not its prefix plus the offset")
+	}
+	if bytes.HasPrefix(IdentEventsPrefix("ws", 'u', "ab"), IdentEventsPrefix("ws", 'u', "a")) {
+		t.Fatal("one identifier's prefix covers another's")
 	}
 }
